@@ -1,0 +1,6 @@
+/** The event contract: schema, types, validation, Kafka record format, column derivations. */
+export * from './event';
+export * from './bad-event';
+export * from './validate';
+export * from './kafka-record';
+export * from './columns';
