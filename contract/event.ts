@@ -6,12 +6,15 @@
  * processors decode with it, and the Redshift DDL, the OpenSearch mapping and the archive
  * layout are generated from it (see `columns.ts`).
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 
 /** Version of this contract carried in every event; bump the minor for additive changes. */
 export const SCHEMA_VERSION = '1.0.0';
 
-/** Limits on string fields, in characters. Values above them are rejected, never truncated silently. */
+/**
+ * Limits on string fields, in characters. Client-supplied values above them are rejected, never
+ * truncated; fields the collector derives (user agent, campaign) are cut to fit.
+ */
 export const LIMITS = {
   id: 128,
   short: 256,
@@ -49,7 +52,7 @@ export const REFERRER_MEDIUMS = ['direct', 'internal', 'search', 'social', 'emai
 /** Device classes reported by the user-agent parser, `desktop` when it names none. */
 export const DEVICE_TYPES = ['desktop', 'mobile', 'tablet', 'smarttv', 'console', 'wearable', 'embedded', 'bot'] as const;
 
-const str = (maxLength: number): TSchema => Type.String({ maxLength });
+const str = (maxLength: number) => Type.String({ maxLength });
 const optStr = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
 const id = Type.String({ minLength: 1, maxLength: LIMITS.id, pattern: '^[A-Za-z0-9~_:.!-]+$' });
 const timestamp = Type.String({ format: 'date-time', maxLength: 40 });

@@ -25,7 +25,7 @@ describe('Kafka record format', () => {
 
   it('places keys on the same partition as the Kafka default partitioner', () => {
     const kafkaPartitioner = Partitioners.DefaultPartitioner();
-    const partitionMetadata = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 0 }));
+    const partitionMetadata = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
     for (let i = 0; i < 500; i++) {
       const key = Buffer.from(`session-${i}-${'x'.repeat(i % 7)}`);
       const expected = kafkaPartitioner({ topic: 't', partitionMetadata, message: { key, value: null } });

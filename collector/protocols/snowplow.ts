@@ -1,0 +1,160 @@
+/**
+ * The Snowplow tracker protocol (payload_data over POST /com.snowplowanalytics.snowplow/tp2,
+ * one event per GET /i), mapped onto our event contract. Implemented from the protocol
+ * documentation and the Apache-2.0 Iglu schemas; see ../shared/tracker-protocols.md.
+ */
+import type { EventType } from '../../contract';
+import type { ClientFields } from '../enrich';
+import { compact } from './compact';
+import { RequestError } from './errors';
+
+const PAYLOAD_DATA = /^iglu:com\.snowplowanalytics\.snowplow\/payload_data\/jsonschema\/1-0-\d+$/;
+const WEB_PAGE = /^iglu:com\.snowplowanalytics\.snowplow\/web_page\/jsonschema\/1-/;
+const LINK_CLICK = /^iglu:com\.snowplowanalytics\.snowplow\/link_click\/jsonschema\/1-/;
+const SUBMIT_FORM = /^iglu:com\.snowplowanalytics\.snowplow\/submit_form\/jsonschema\/1-/;
+
+const EVENT_TYPES: Record<string, EventType> = {
+  pv: 'pageView',
+  pp: 'pagePing',
+  se: 'structured',
+  ue: 'selfDescribing',
+  tr: 'transaction',
+  ti: 'transactionItem',
+};
+
+/** A Snowplow event: every value is a string. */
+export type SnowplowParams = Record<string, string>;
+
+/** Parses a tp2 POST body into its events, with query-string parameters merged in (the query string wins). */
+export function parsePayloadData(body: string, query: URLSearchParams, maxEvents: number): SnowplowParams[] {
+  let parsed: { schema?: unknown; data?: unknown };
+  try {
+    parsed = JSON.parse(body);
+  } catch (err) {
+    throw new RequestError(400, `body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof parsed?.schema !== 'string' || !PAYLOAD_DATA.test(parsed.schema)) {
+    throw new RequestError(400, 'schema: must be iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-*');
+  }
+  if (!Array.isArray(parsed.data) || parsed.data.length === 0) throw new RequestError(400, 'data: must be a non-empty array of events');
+  if (parsed.data.length > maxEvents) throw new RequestError(413, `data has ${parsed.data.length} events, over the limit of ${maxEvents}`);
+  const extra = Object.fromEntries(query);
+  return parsed.data.map((item, i) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new RequestError(400, `data[${i}]: must be an object`);
+    for (const [k, v] of Object.entries(item)) {
+      if (typeof v !== 'string') throw new RequestError(400, `data[${i}].${k}: must be a string`);
+    }
+    return { ...(item as SnowplowParams), ...extra };
+  });
+}
+
+/** Decodes base64url (with or without `=` padding) or standard base64. */
+export function decodeBase64Url(value: string): string {
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(value)) throw new Error('is not base64');
+  return Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+}
+
+/** Reads a JSON parameter sent raw (`raw`) or base64url-encoded (`encoded`). */
+function jsonParam(params: SnowplowParams, raw: string, encoded: string): unknown {
+  const name = params[raw] !== undefined ? raw : params[encoded] !== undefined ? encoded : undefined;
+  if (!name) return undefined;
+  try {
+    return JSON.parse(name === raw ? params[raw] : decodeBase64Url(params[encoded]));
+  } catch (err) {
+    throw new Error(`${name}: ${(err as Error).message}`);
+  }
+}
+
+interface SelfDescribing {
+  schema: string;
+  data: Record<string, unknown>;
+}
+
+function isSelfDescribing(v: unknown): v is SelfDescribing {
+  return typeof v === 'object' && v !== null && typeof (v as SelfDescribing).schema === 'string' && typeof (v as SelfDescribing).data === 'object';
+}
+
+const num = (v: string | undefined) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+const size = (v: string | undefined): [number, number] | undefined => {
+  const m = v?.match(/^(\d{1,6})x(\d{1,6})$/);
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+};
+const time = (v: string | undefined) => {
+  const ms = num(v);
+  return ms !== undefined && ms > 0 ? new Date(ms).toISOString() : undefined;
+};
+
+/**
+ * Maps one Snowplow event onto contract fields. Returns a reason string when the event
+ * violates the protocol; contract validation catches the rest after enrichment.
+ */
+export function snowplowFields(p: SnowplowParams): ClientFields | string {
+  if (!p.e) return 'e: is required';
+  if (!p.tv) return 'tv: is required';
+  if (!p.p) return 'p: is required';
+  const eventType = EVENT_TYPES[p.e];
+  if (!eventType) return `e: must be one of ${Object.keys(EVENT_TYPES).join(', ')}`;
+  const f: ClientFields = { eventType };
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined && value !== '') f[key] = value;
+  };
+  set('eventId', p.eid);
+  set('partyId', p.duid);
+  set('sessionId', p.sid);
+  set('userId', p.uid);
+  set('clientTimestamp', time(p.dtm));
+  set('sentTimestamp', time(p.stm));
+  if (p.url) f.page = compact({ url: p.url, title: p.page, referrer: p.refr });
+  const res = size(p.res);
+  const vp = size(p.vp);
+  set('screen', compact({ width: res?.[0], height: res?.[1], viewportWidth: vp?.[0], viewportHeight: vp?.[1] }));
+  set('locale', compact({ language: p.lang, timeZone: p.tz }));
+
+  let contexts: unknown;
+  let unstruct: unknown;
+  try {
+    contexts = jsonParam(p, 'co', 'cx');
+    unstruct = jsonParam(p, 'ue_pr', 'ue_px');
+  } catch (err) {
+    return (err as Error).message;
+  }
+  const entities = isSelfDescribing(contexts) && Array.isArray(contexts.data) ? (contexts.data as unknown[]).filter(isSelfDescribing) : [];
+  const webPage = entities.find((c) => WEB_PAGE.test(c.schema));
+  if (webPage && typeof webPage.data.id === 'string') f.pageViewId = webPage.data.id;
+  const others = entities.filter((c) => c !== webPage);
+  const properties: Record<string, unknown> = {};
+
+  switch (p.e) {
+    case 'pp':
+      for (const k of ['pp_mix', 'pp_max', 'pp_miy', 'pp_may'] as const) if (num(p[k]) !== undefined) properties[k] = num(p[k]);
+      break;
+    case 'se':
+      if (!p.se_ca || !p.se_ac) return 'se_ca and se_ac: are required for structured events';
+      f.eventName = p.se_ac;
+      Object.assign(properties, compact({ category: p.se_ca, action: p.se_ac, label: p.se_la, property: p.se_pr, value: num(p.se_va) }));
+      break;
+    case 'ue': {
+      if (!isSelfDescribing(unstruct) || !isSelfDescribing(unstruct.data)) return 'ue_pr/ue_px: must hold an unstruct_event with a self-describing {schema, data}';
+      const inner = unstruct.data;
+      f.eventName = inner.schema;
+      Object.assign(properties, inner.data);
+      if (LINK_CLICK.test(inner.schema)) f.eventType = 'linkClick';
+      if (SUBMIT_FORM.test(inner.schema)) f.eventType = 'formSubmit';
+      break;
+    }
+    case 'tr':
+      if (!p.tr_id) return 'tr_id: is required for transactions';
+      f.commerce = compact({ action: 'purchase', orderId: p.tr_id, price: num(p.tr_tt), currency: p.tr_cu });
+      Object.assign(properties, compact({ affiliation: p.tr_af, tax: num(p.tr_tx), shipping: num(p.tr_sh), city: p.tr_ci, state: p.tr_st, country: p.tr_co }));
+      break;
+    case 'ti':
+      if (!p.ti_id || !p.ti_sk) return 'ti_id and ti_sk: are required for transaction items';
+      f.commerce = compact({ action: 'purchase', orderId: p.ti_id, productId: p.ti_sk, category: p.ti_ca, quantity: num(p.ti_qu), price: num(p.ti_pr), currency: p.ti_cu });
+      if (p.ti_nm) properties.name = p.ti_nm;
+      break;
+  }
+  if (p.aid) properties.appId = p.aid;
+  if (others.length > 0) properties.contexts = others;
+  if (Object.keys(properties).length > 0) f.properties = properties;
+  return f;
+}

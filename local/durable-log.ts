@@ -1,0 +1,206 @@
+/**
+ * The local stand-in for Kafka: an append-only, partitioned, fsync'd log on disk.
+ *
+ * Records are placed on partitions by the same murmur2 key hash Kafka uses, appended as
+ * CRC-checked frames, and group-committed: every append waiting while a flush runs is written
+ * and `fdatasync`ed together in the next one, and its promise resolves only then. A torn tail
+ * after a crash is detected by length and CRC and cut off at open.
+ */
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { partitionFor, type KafkaRecord } from '../contract';
+
+/** A record read back from the log, as a Kafka consumer would see it. */
+export interface LogRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: number;
+  key: Buffer;
+  value: Buffer;
+}
+
+/** Topic name → partition count. */
+export type TopicLayout = Record<string, number>;
+
+interface Partition {
+  file: FileHandle;
+  /** Byte position of each offset's frame, plus the end of the last one. */
+  positions: number[];
+}
+
+interface Pending {
+  topic: string;
+  records: KafkaRecord[];
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+const HEADER = 8; // u32 length + u32 crc32
+const FIXED = 10; // f64 timestamp + u16 key length
+
+/** An open log directory. */
+export class DurableLog {
+  private pending: Pending[] = [];
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+  private readonly listeners = new Set<() => void>();
+
+  private constructor(
+    private readonly partitions: Map<string, Partition[]>,
+  ) {}
+
+  /** Opens (creating if needed) a log under `dir` with the given topics, recovering torn tails. */
+  static async open(dir: string, topics: TopicLayout): Promise<DurableLog> {
+    const map = new Map<string, Partition[]>();
+    for (const [topic, count] of Object.entries(topics)) {
+      await mkdir(join(dir, topic), { recursive: true });
+      const parts: Partition[] = [];
+      for (let p = 0; p < count; p++) parts.push(await openPartition(join(dir, topic, `${p}.log`)));
+      map.set(topic, parts);
+    }
+    return new DurableLog(map);
+  }
+
+  /** Number of partitions of a topic. */
+  partitionCount(topic: string): number {
+    return this.topic(topic).length;
+  }
+
+  /** Appends records; resolves once they are on disk (fdatasync), rejects if the write failed. */
+  append(topic: string, records: KafkaRecord[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('log is closed'));
+    this.topic(topic);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ topic, records, resolve, reject });
+      if (!this.flushing) this.flushing = this.flushLoop();
+    });
+  }
+
+  /** The next offset to be written on a partition (the high watermark: everything below it is durable). */
+  highWatermark(topic: string, partition: number): number {
+    return this.topic(topic)[partition].positions.length - 1;
+  }
+
+  /** Reads up to `max` durable records from `offset` on. */
+  async read(topic: string, partition: number, offset: number, max: number): Promise<LogRecord[]> {
+    const part = this.topic(topic)[partition];
+    const end = Math.min(part.positions.length - 1, offset + max);
+    if (offset >= end) return [];
+    const start = part.positions[offset];
+    const buf = Buffer.allocUnsafe(part.positions[end] - start);
+    await part.file.read(buf, 0, buf.length, start);
+    const out: LogRecord[] = [];
+    let at = 0;
+    for (let o = offset; o < end; o++) {
+      const len = buf.readUInt32BE(at);
+      const body = buf.subarray(at + HEADER, at + HEADER + len);
+      const keyLen = body.readUInt16BE(8);
+      out.push({
+        topic,
+        partition,
+        offset: o,
+        timestamp: body.readDoubleBE(0),
+        key: body.subarray(FIXED, FIXED + keyLen),
+        value: body.subarray(FIXED + keyLen),
+      });
+      at += HEADER + len;
+    }
+    return out;
+  }
+
+  /** Calls `listener` after every successful flush; returns a function that unsubscribes. */
+  onAppend(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Flushes what is pending, then closes the files. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flushing;
+    for (const parts of this.partitions.values()) for (const p of parts) await p.file.close();
+  }
+
+  private topic(topic: string): Partition[] {
+    const parts = this.partitions.get(topic);
+    if (!parts) throw new Error(`unknown topic "${topic}"`);
+    return parts;
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      try {
+        await this.write(batch);
+        for (const b of batch) b.resolve();
+        for (const l of this.listeners) l();
+      } catch (err) {
+        for (const b of batch) b.reject(err as Error);
+      }
+    }
+    this.flushing = undefined;
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    const frames = new Map<Partition, Buffer[]>();
+    const now = Date.now();
+    for (const { topic, records } of batch) {
+      const parts = this.topic(topic);
+      for (const r of records) {
+        const part = parts[parts.length === 1 ? 0 : partitionFor(r.key, parts.length)];
+        let list = frames.get(part);
+        if (!list) frames.set(part, (list = []));
+        list.push(frame(r, now));
+      }
+    }
+    await Promise.all(
+      [...frames].map(async ([part, list]) => {
+        const data = Buffer.concat(list);
+        const end = part.positions[part.positions.length - 1];
+        await part.file.write(data, 0, data.length, end);
+        await part.file.datasync();
+        let at = end;
+        for (const f of list) part.positions.push((at += f.length));
+      }),
+    );
+  }
+}
+
+function frame(record: KafkaRecord, timestamp: number): Buffer {
+  const len = FIXED + record.key.length + record.value.length;
+  const buf = Buffer.allocUnsafe(HEADER + len);
+  buf.writeUInt32BE(len, 0);
+  buf.writeDoubleBE(timestamp, HEADER);
+  buf.writeUInt16BE(record.key.length, HEADER + 8);
+  record.key.copy(buf, HEADER + FIXED);
+  record.value.copy(buf, HEADER + FIXED + record.key.length);
+  buf.writeUInt32BE(crc32(buf.subarray(HEADER)), 4);
+  return buf;
+}
+
+/** Opens a partition file and indexes its frames, truncating a torn or corrupt tail. */
+async function openPartition(path: string): Promise<Partition> {
+  const file = await open(path, 'a+');
+  const { size } = await file.stat();
+  const data = Buffer.allocUnsafe(size);
+  if (size > 0) await file.read(data, 0, size, 0);
+  const positions = [0];
+  let at = 0;
+  while (at + HEADER <= size) {
+    const len = data.readUInt32BE(at);
+    if (len < FIXED || at + HEADER + len > size) break;
+    if (crc32(data.subarray(at + HEADER, at + HEADER + len)) !== data.readUInt32BE(at + 4)) break;
+    at += HEADER + len;
+    positions.push(at);
+  }
+  if (at < size) {
+    await file.truncate(at);
+    await file.datasync();
+  }
+  await file.close();
+  // Reopen read-write without O_APPEND so writes land at explicit positions.
+  return { file: await open(path, 'r+'), positions };
+}
