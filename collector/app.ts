@@ -64,6 +64,7 @@ export function createCollector(config: CollectorConfig, sink: Sink, log: Log, e
   };
   const cookieOptions = { domain: config.cookieDomain, secure: config.cookieSecure };
   let draining = false;
+  let closing = false;
 
   const context = (req: IncomingMessage, source: EventSource, anonymous = false): RequestContext => ({
     receivedAt: new Date(),
@@ -196,6 +197,8 @@ export function createCollector(config: CollectorConfig, sink: Sink, log: Log, e
   }
 
   const server = createServer({ maxHeaderSize: config.maxHeaderBytes, keepAliveTimeout: config.keepAliveTimeoutMs, requestTimeout: 30000 }, (req, res) => {
+    // While closing, answer what arrives on open connections but tell clients to reconnect elsewhere.
+    if (closing) res.shouldKeepAlive = false;
     void handle(req, res);
   });
   // headersTimeout must exceed keepAliveTimeout or Node closes idle ALB connections early.
@@ -224,6 +227,7 @@ export function createCollector(config: CollectorConfig, sink: Sink, log: Log, e
       draining = true;
       const deadline = Date.now() + config.shutdownTimeoutMs;
       await sleep(config.shutdownDelayMs);
+      closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const remaining = () => Math.max(0, deadline - Date.now());

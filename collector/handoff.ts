@@ -20,7 +20,7 @@ export class HandOff {
     private readonly timeoutMs: number,
   ) {}
 
-  /** False after a failed or timed-out write, until a write succeeds again. */
+  /** False after a failed or timed-out write, until a write completes again. */
   isHealthy(): boolean {
     return this.healthy;
   }
@@ -36,21 +36,28 @@ export class HandOff {
     }
     this.metrics.buffered += records.length;
     const started = performance.now();
-    const written = this.sink.write(topic, records).finally(() => {
+    const written = this.sink.write(topic, records).then(
+      () => {
+        this.healthy = true;
+        this.metrics.observeSink(performance.now() - started);
+      },
+      (err: Error) => {
+        this.healthy = false;
+        throw new Unavailable(`sink write failed: ${err.message}`);
+      },
+    );
+    void written.catch(() => undefined).finally(() => {
       this.metrics.buffered -= records.length;
     });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Unavailable(`sink did not confirm within ${this.timeoutMs} ms`)), this.timeoutMs);
+      timer = setTimeout(() => {
+        this.healthy = false;
+        reject(new Unavailable(`sink did not confirm within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
     });
     try {
       await Promise.race([written, timeout]);
-      this.healthy = true;
-      this.metrics.observeSink(performance.now() - started);
-    } catch (err) {
-      this.healthy = false;
-      written.catch(() => undefined);
-      throw err instanceof Unavailable ? err : new Unavailable(`sink write failed: ${(err as Error).message}`);
     } finally {
       clearTimeout(timer);
     }

@@ -39,7 +39,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<string
 }
 
 /** The 43-byte transparent 1×1 GIF every pixel endpoint answers with. */
-export const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+export const GIF = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
 
 /** Sends a response with a body and headers (Content-Length always set, so keep-alive works). */
 export function send(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string | string[]> = {}): void {
