@@ -96,7 +96,7 @@ let backoff = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 
 /** Sends the oldest batch; on 2xx or a permanent 4xx it leaves the queue, otherwise it is retried with backoff. */
-const flush = safe((leaving = false) => {
+const flush = safe((leaving?: boolean) => {
   if (sending || queue.length === 0) return;
   const batch = queue.slice(0, BATCH_MAX);
   const sent = new Date().toISOString();

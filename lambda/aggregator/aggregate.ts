@@ -1,0 +1,90 @@
+/**
+ * In-memory pre-aggregation of a batch: one row per table key, so each key is written once
+ * per transaction (Redshift MERGE refuses two source rows for one target row).
+ */
+import type { ClickEvent } from '../../contract';
+import { derive, TABLES, type ColumnDef, type SqlType, type TableSpec, type Value } from './tables';
+
+/** The rows one table receives from a batch, with their column names and types. */
+export interface TableRows {
+  spec: TableSpec;
+  columns: readonly ColumnDef[];
+  rows: Value[][];
+}
+
+interface Pick {
+  at: string;
+  id: string;
+  values: Value[];
+}
+
+const SEP = '\u0001';
+
+/** Columns of a table's rows, in the order {@link aggregate} emits values. */
+export function columnsOf(spec: TableSpec): ColumnDef[] {
+  switch (spec.kind) {
+    case 'counter':
+      return [...spec.keys, ...spec.counts.map((c): ColumnDef => [c, 'BIGINT'])];
+    case 'membership':
+      return [...spec.columns];
+    case 'state':
+      return [
+        spec.key,
+        ...spec.sums.map((c): ColumnDef => [c, 'BIGINT']),
+        ...spec.groups.flatMap((g): ColumnDef[] => [[g.at, 'TIMESTAMP'], [g.id, 'VARCHAR' as SqlType], ...g.values]),
+      ];
+  }
+}
+
+/** Pre-aggregates events (already deduplicated by id) into rows per table. */
+export function aggregate(events: readonly ClickEvent[]): TableRows[] {
+  const counters = TABLES.map(() => new Map<string, [Value[], number[]]>());
+  const members = TABLES.map(() => new Map<string, Value[]>());
+  const states = TABLES.map(() => new Map<string, { sums: number[]; picks: (Pick | undefined)[] }>());
+
+  for (const e of events) {
+    const d = derive(e);
+    TABLES.forEach((spec, t) => {
+      if (spec.kind === 'counter') {
+        const hit = spec.add(d);
+        if (!hit) return;
+        const k = hit[0].join(SEP);
+        const row = counters[t].get(k);
+        if (row) hit[1].forEach((n, i) => (row[1][i] += n));
+        else counters[t].set(k, hit);
+      } else if (spec.kind === 'membership') {
+        const m = spec.member(d);
+        if (m) members[t].set(m.join(SEP), m);
+      } else {
+        const k = spec.keyOf(d);
+        let st = states[t].get(k);
+        if (!st) states[t].set(k, (st = { sums: spec.sums.map(() => 0), picks: spec.groups.map(() => undefined) }));
+        spec.add(d).forEach((n, i) => (st.sums[i] += n));
+        spec.groups.forEach((g, i) => {
+          const values = g.from(d);
+          if (!values) return;
+          const cur = st.picks[i];
+          if (!cur || better(g.pick, d.at, e.eventId, cur)) st.picks[i] = { at: d.at, id: e.eventId, values };
+        });
+      }
+    });
+  }
+
+  return TABLES.map((spec, t): TableRows => {
+    const columns = columnsOf(spec);
+    if (spec.kind === 'counter') return { spec, columns, rows: [...counters[t].values()].map(([k, a]) => [...k, ...a]) };
+    if (spec.kind === 'membership') return { spec, columns, rows: [...members[t].values()] };
+    const rows = [...states[t]].map(([key, st]) => [
+      key,
+      ...st.sums,
+      ...st.picks.flatMap((p, i) => (p ? [p.at, p.id, ...p.values] : [null, null, ...spec.groups[i].values.map(() => null)])),
+    ]);
+    return { spec, columns, rows };
+  }).filter((t) => t.rows.length > 0);
+}
+
+/** True when (at, id) should replace `cur` for a `min` or `max` pick. */
+export function better(pick: 'min' | 'max', at: string, id: string, cur: Pick): boolean {
+  if (at !== cur.at) return pick === 'min' ? at < cur.at : at > cur.at;
+  return pick === 'min' ? id < cur.id : id > cur.id;
+}

@@ -1,0 +1,110 @@
+/**
+ * Renders a batch's aggregate rows as Redshift SQL (also valid Postgres 15+): MERGE for
+ * counters and state, anti-join INSERT for memberships, and the offset watermark. Rows are
+ * inlined as a UNION ALL subquery (Redshift accepts no VALUES list in FROM) and chunked so each
+ * statement stays under the Data API's 100 KB limit.
+ */
+import { literal, MAX_STATEMENT_BYTES } from '../warehouse/literal';
+import type { TableRows } from './aggregate';
+import type { ColumnDef, PickGroup, Value } from './tables';
+
+const cast = ([name, type]: ColumnDef, v: Value) => `CAST(${literal(v)} AS ${type === 'VARCHAR' ? 'VARCHAR(65535)' : type}) AS ${name}`;
+
+/** Dates and times as typed literals, so every branch of the union agrees on the type. */
+const typed = ([, type]: ColumnDef, v: Value) => {
+  if (type !== 'DATE' && type !== 'TIMESTAMP') return literal(v);
+  return v === null ? `CAST(NULL AS ${type})` : `${type} ${literal(v)}`;
+};
+
+/** Splits rows into UNION ALL subqueries of bounded size; the first row of each carries casts and names. */
+function sources(columns: readonly ColumnDef[], rows: Value[][], budget: number): string[] {
+  const out: string[] = [];
+  let parts: string[] = [];
+  let size = 0;
+  for (const row of rows) {
+    if (parts.length > 0) {
+      const sql = `SELECT ${row.map((v, i) => typed(columns[i], v)).join(', ')}`;
+      const bytes = Buffer.byteLength(sql) + 15; // + ' UNION ALL ' and parentheses
+      if (size + bytes <= budget) {
+        parts.push(sql);
+        size += bytes;
+        continue;
+      }
+      out.push(balancedUnion(parts));
+    }
+    const first = `SELECT ${row.map((v, i) => cast(columns[i], v)).join(', ')}`;
+    parts = [first];
+    size = Buffer.byteLength(first);
+  }
+  if (parts.length > 0) out.push(balancedUnion(parts));
+  return out;
+}
+
+/**
+ * `(a UNION ALL b) UNION ALL (c UNION ALL d)`: a balanced tree keeps the planner's recursion
+ * depth logarithmic; a flat chain of hundreds of branches exhausts the stack (seen on PGlite).
+ * The first row stays leftmost, so its casts and names define the columns.
+ */
+function balancedUnion(parts: string[]): string {
+  if (parts.length === 1) return parts[0];
+  const mid = parts.length >> 1;
+  return `(${balancedUnion(parts.slice(0, mid))}) UNION ALL (${balancedUnion(parts.slice(mid))})`;
+}
+
+function pickCondition(table: string, g: PickGroup): string {
+  const op = g.pick === 'min' ? '<' : '>';
+  const [t, s] = [`${table}.${g.at}`, `s.${g.at}`];
+  return `(${t} IS NULL OR (${s} IS NOT NULL AND (${s} ${op} ${t} OR (${s} = ${t} AND s.${g.id} ${op} ${table}.${g.id}))))`;
+}
+
+/** The statements that apply one table's rows. */
+export function tableStatements({ spec, columns, rows }: TableRows): string[] {
+  const names = columns.map(([n]) => n);
+  const insert = `INSERT (${names.join(', ')}) VALUES (${names.map((n) => `s.${n}`).join(', ')})`;
+  const budget = MAX_STATEMENT_BYTES - 2000;
+  const t = spec.table;
+  switch (spec.kind) {
+    case 'counter': {
+      const on = spec.keys.map(([k]) => `${t}.${k} = s.${k}`).join(' AND ');
+      const set = spec.counts.map((c) => `${c} = ${t}.${c} + s.${c}`).join(', ');
+      return sources(columns, rows, budget).map((src) => `MERGE INTO ${t} USING (${src}) AS s ON ${on} WHEN MATCHED THEN UPDATE SET ${set} WHEN NOT MATCHED THEN ${insert}`);
+    }
+    case 'membership': {
+      const on = names.map((n) => `m.${n} = s.${n}`).join(' AND ');
+      return sources(columns, rows, budget).map(
+        (src) => `INSERT INTO ${t} (${names.join(', ')}) SELECT ${names.map((n) => `s.${n}`).join(', ')} FROM (${src}) AS s LEFT JOIN ${t} AS m ON ${on} WHERE m.${names[0]} IS NULL`,
+      );
+    }
+    case 'state': {
+      const [key] = spec.key;
+      const sets = [
+        ...spec.sums.map((c) => `${c} = ${t}.${c} + s.${c}`),
+        ...spec.groups.flatMap((g) => {
+          const cond = pickCondition(t, g);
+          return [g.at, g.id, ...g.values.map(([n]) => n)].map((c) => `${c} = CASE WHEN ${cond} THEN s.${c} ELSE ${t}.${c} END`);
+        }),
+      ];
+      return sources(columns, rows, budget).map(
+        (src) => `MERGE INTO ${t} USING (${src}) AS s ON ${t}.${key} = s.${key} WHEN MATCHED THEN UPDATE SET ${sets.join(', ')} WHEN NOT MATCHED THEN ${insert}`,
+      );
+    }
+  }
+}
+
+/** Moves the offset watermark of each partition, in the same transaction as the aggregates. */
+export function watermarkStatements(topic: string, next: ReadonlyMap<number, number>, now: Date): string[] {
+  if (next.size === 0) return [];
+  const partitions = [...next.keys()].sort((a, b) => a - b);
+  const ts = literal(now.toISOString().replace('T', ' ').replace('Z', ''));
+  return [
+    `DELETE FROM stream_offsets WHERE topic = ${literal(topic)} AND kafka_partition IN (${partitions.join(', ')})`,
+    `INSERT INTO stream_offsets (topic, kafka_partition, next_offset, updated_at) VALUES ${partitions
+      .map((p) => `(${literal(topic)}, ${p}, ${next.get(p)}, CAST(${ts} AS TIMESTAMP))`)
+      .join(', ')}`,
+  ];
+}
+
+/** The SQL that reads the watermarks of a topic. */
+export function readWatermarksSql(topic: string): string {
+  return `SELECT kafka_partition, next_offset FROM stream_offsets WHERE topic = ${literal(topic)}`;
+}

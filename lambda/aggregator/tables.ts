@@ -1,0 +1,216 @@
+/**
+ * What each aggregate table holds, declared once: the in-memory pre-aggregation and the SQL
+ * renderer both work from these specs. Table shapes match sql/migrations/V002__aggregates.sql.
+ */
+import type { ClickEvent } from '../../contract';
+
+/** A SQL value: strings are escaped by the renderer, null is SQL NULL. */
+export type Value = string | number | null;
+/** Column types the renderer casts to. */
+export type SqlType = 'TIMESTAMP' | 'DATE' | 'VARCHAR' | 'BIGINT' | 'INTEGER';
+export type ColumnDef = readonly [name: string, type: SqlType];
+
+/** A table of counters added to per key. */
+export interface CounterTable {
+  kind: 'counter';
+  table: string;
+  keys: readonly ColumnDef[];
+  counts: readonly string[];
+  /** The key and the amounts one event adds, or undefined when it does not count here. */
+  add(e: Derived): [key: Value[], amounts: number[]] | undefined;
+}
+
+/** A table with one row per distinct member: inserts are idempotent, counts are exact. */
+export interface MembershipTable {
+  kind: 'membership';
+  table: string;
+  columns: readonly ColumnDef[];
+  member(e: Derived): Value[] | undefined;
+}
+
+/** A value chosen by the earliest (`min`) or latest (`max`) event, ties broken by event id. */
+export interface PickGroup {
+  pick: 'min' | 'max';
+  at: string;
+  id: string;
+  values: readonly ColumnDef[];
+  /** Candidate values from one event, or undefined when the event does not take part. */
+  from(e: Derived): Value[] | undefined;
+}
+
+/** A row per key kept across batches: sums plus first/last picks. */
+export interface StateTable {
+  kind: 'state';
+  table: string;
+  key: ColumnDef;
+  keyOf(e: Derived): string;
+  sums: readonly string[];
+  add(e: Derived): number[];
+  groups: readonly PickGroup[];
+}
+
+export type TableSpec = CounterTable | MembershipTable | StateTable;
+
+/** Per-event values computed once and shared by every table. */
+export interface Derived {
+  e: ClickEvent;
+  /** Normalised received time, `YYYY-MM-DD HH:MM:SS.sss`. */
+  at: string;
+  hour: string;
+  day: string;
+  pv: 0 | 1;
+}
+
+/** Derives the shared values of one event. */
+export function derive(e: ClickEvent): Derived {
+  const iso = new Date(e.receivedTimestamp).toISOString();
+  const at = `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+  return { e, at, hour: `${at.slice(0, 13)}:00:00`, day: at.slice(0, 10), pv: e.eventType === 'pageView' ? 1 : 0 };
+}
+
+const s = (v: string | undefined | null) => v ?? '';
+const NOT_NAMED = new Set(['pageView', 'pagePing']);
+
+export const TABLES: readonly TableSpec[] = [
+  {
+    kind: 'counter',
+    table: 'traffic_hourly',
+    keys: [['hour', 'TIMESTAMP']],
+    counts: ['events', 'page_views'],
+    add: (d) => [[d.hour], [1, d.pv]],
+  },
+  {
+    kind: 'counter',
+    table: 'page_views_daily',
+    keys: [['day', 'DATE'], ['host', 'VARCHAR'], ['path', 'VARCHAR']],
+    counts: ['views'],
+    add: (d) => (d.pv ? [[d.day, s(d.e.page?.host), s(d.e.page?.path)], [1]] : undefined),
+  },
+  {
+    kind: 'counter',
+    table: 'referrers_daily',
+    keys: [['day', 'DATE'], ['referrer_host', 'VARCHAR'], ['referrer_medium', 'VARCHAR']],
+    counts: ['page_views'],
+    add: (d) => {
+      const medium = d.e.page?.referrerMedium ?? 'direct';
+      return d.pv && medium !== 'internal' ? [[d.day, s(d.e.page?.referrerHost), medium], [1]] : undefined;
+    },
+  },
+  {
+    kind: 'counter',
+    table: 'campaigns_daily',
+    keys: [['day', 'DATE'], ['source', 'VARCHAR'], ['medium', 'VARCHAR'], ['name', 'VARCHAR']],
+    counts: ['events', 'page_views'],
+    add: (d) => {
+      const c = d.e.campaign;
+      return c && (c.source || c.medium || c.name) ? [[d.day, s(c.source), s(c.medium), s(c.name)], [1, d.pv]] : undefined;
+    },
+  },
+  {
+    kind: 'counter',
+    table: 'devices_daily',
+    keys: [['day', 'DATE'], ['device_type', 'VARCHAR'], ['browser', 'VARCHAR'], ['os', 'VARCHAR']],
+    counts: ['events', 'page_views'],
+    add: (d) => [[d.day, s(d.e.device?.type), s(d.e.device?.browser), s(d.e.device?.os)], [1, d.pv]],
+  },
+  {
+    kind: 'counter',
+    table: 'countries_daily',
+    keys: [['day', 'DATE'], ['country', 'VARCHAR']],
+    counts: ['events', 'page_views'],
+    add: (d) => [[d.day, s(d.e.network?.country)], [1, d.pv]],
+  },
+  {
+    kind: 'counter',
+    table: 'custom_events_daily',
+    keys: [['day', 'DATE'], ['event_type', 'VARCHAR'], ['event_name', 'VARCHAR']],
+    counts: ['events'],
+    add: (d) => (NOT_NAMED.has(d.e.eventType) ? undefined : [[d.day, d.e.eventType, s(d.e.eventName)], [1]]),
+  },
+  {
+    kind: 'counter',
+    table: 'brands_daily',
+    keys: [['day', 'DATE'], ['brand', 'VARCHAR']],
+    counts: ['events', 'views', 'purchases'],
+    add: (d) => {
+      const c = d.e.commerce;
+      if (!c?.brand) return undefined;
+      const action = c.action?.toLowerCase();
+      return [[d.day, c.brand], [1, action === 'view' ? 1 : 0, action === 'purchase' ? 1 : 0]];
+    },
+  },
+  {
+    kind: 'counter',
+    table: 'http_status_daily',
+    keys: [['day', 'DATE'], ['http_status', 'INTEGER']],
+    counts: ['events'],
+    add: (d) => (d.e.httpStatus === undefined ? undefined : [[d.day, d.e.httpStatus], [1]]),
+  },
+  {
+    kind: 'counter',
+    table: 'session_action_urls',
+    keys: [['session_id', 'VARCHAR'], ['action', 'VARCHAR'], ['url', 'VARCHAR']],
+    counts: ['events', 'views'],
+    add: (d) => {
+      const action = d.e.commerce?.action?.toLowerCase();
+      // As in the StreamSets sample: every action counts as a view except a purchase.
+      return action ? [[d.e.sessionId, action, s(d.e.page?.url)], [1, action === 'purchase' ? 0 : 1]] : undefined;
+    },
+  },
+  { kind: 'membership', table: 'hourly_sessions', columns: [['hour', 'TIMESTAMP'], ['session_id', 'VARCHAR']], member: (d) => [d.hour, d.e.sessionId] },
+  { kind: 'membership', table: 'hourly_visitors', columns: [['hour', 'TIMESTAMP'], ['party_id', 'VARCHAR']], member: (d) => [d.hour, d.e.partyId] },
+  {
+    kind: 'membership',
+    table: 'page_visitors_daily',
+    columns: [['day', 'DATE'], ['host', 'VARCHAR'], ['path', 'VARCHAR'], ['party_id', 'VARCHAR']],
+    member: (d) => (d.pv ? [d.day, s(d.e.page?.host), s(d.e.page?.path), d.e.partyId] : undefined),
+  },
+  {
+    kind: 'membership',
+    table: 'ip_sessions',
+    columns: [['client_ip', 'VARCHAR'], ['session_id', 'VARCHAR']],
+    member: (d) => (d.e.network?.ip ? [d.e.network.ip, d.e.sessionId] : undefined),
+  },
+  {
+    kind: 'state',
+    table: 'sessions',
+    key: ['session_id', 'VARCHAR'],
+    keyOf: (d) => d.e.sessionId,
+    sums: ['events', 'page_views'],
+    add: (d) => [1, d.pv],
+    groups: [
+      {
+        pick: 'min',
+        at: 'started_at',
+        id: 'first_event_id',
+        values: [
+          ['party_id', 'VARCHAR'], ['referrer_host', 'VARCHAR'], ['referrer_medium', 'VARCHAR'],
+          ['campaign_source', 'VARCHAR'], ['campaign_medium', 'VARCHAR'], ['campaign_name', 'VARCHAR'],
+          ['device_type', 'VARCHAR'], ['browser', 'VARCHAR'], ['os', 'VARCHAR'], ['country', 'VARCHAR'], ['client_ip', 'VARCHAR'],
+        ],
+        from: ({ e }) => [
+          e.partyId, e.page?.referrerHost ?? null, e.page?.referrerMedium ?? null,
+          e.campaign?.source ?? null, e.campaign?.medium ?? null, e.campaign?.name ?? null,
+          e.device?.type ?? null, e.device?.browser ?? null, e.device?.os ?? null, e.network?.country ?? null, e.network?.ip ?? null,
+        ],
+      },
+      { pick: 'max', at: 'ended_at', id: 'last_event_id', values: [], from: () => [] },
+      { pick: 'min', at: 'entry_at', id: 'entry_event_id', values: [['entry_page', 'VARCHAR']], from: (d) => (d.pv ? [s(d.e.page?.url)] : undefined) },
+      { pick: 'max', at: 'exit_at', id: 'exit_event_id', values: [['exit_page', 'VARCHAR']], from: (d) => (d.pv ? [s(d.e.page?.url)] : undefined) },
+    ],
+  },
+  {
+    kind: 'state',
+    table: 'visitors',
+    key: ['party_id', 'VARCHAR'],
+    keyOf: (d) => d.e.partyId,
+    sums: ['events', 'page_views'],
+    add: (d) => [1, d.pv],
+    groups: [
+      { pick: 'min', at: 'first_seen_at', id: 'first_event_id', values: [], from: () => [] },
+      { pick: 'max', at: 'last_seen_at', id: 'last_event_id', values: [], from: () => [] },
+      { pick: 'min', at: 'first_page_at', id: 'first_page_event_id', values: [['first_page', 'VARCHAR']], from: (d) => (d.pv ? [s(d.e.page?.url)] : undefined) },
+      { pick: 'max', at: 'last_page_at', id: 'last_page_event_id', values: [['last_page', 'VARCHAR']], from: (d) => (d.pv ? [s(d.e.page?.url)] : undefined) },
+    ],
+  },
+];

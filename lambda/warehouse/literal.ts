@@ -1,0 +1,21 @@
+/**
+ * SQL literals for values that travel inside statement text (Redshift's Data API has no bulk
+ * binding). Escaping doubles quotes and backslashes, because Redshift treats a backslash in a
+ * string literal as an escape; the local Postgres runs with standard_conforming_strings off so
+ * both read the same text the same way. NUL, which neither engine stores, becomes U+FFFD.
+ */
+export type SqlValue = string | number | boolean | null;
+
+/** One value as a SQL literal. */
+export function literal(v: SqlValue): string {
+  if (v === null) return 'NULL';
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`cannot write ${v} to SQL`);
+    return String(v);
+  }
+  return `'${v.replace(/\u0000/g, '\uFFFD').replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/** Redshift's limit on one statement's text is 100 KB; stay under it with room for the statement around the rows. */
+export const MAX_STATEMENT_BYTES = 90_000;
