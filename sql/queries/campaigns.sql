@@ -1,0 +1,7 @@
+-- Campaigns: events and page views per utm source, medium and campaign.
+SELECT source, medium, name AS campaign, SUM(events) AS events, SUM(page_views) AS page_views
+FROM campaigns_daily
+WHERE day >= CAST({{since}} AS DATE) AND day <= CAST({{until}} AS DATE)
+GROUP BY source, medium, name
+ORDER BY page_views DESC, events DESC
+LIMIT 25

@@ -1,0 +1,6 @@
+-- HTTP status analysis (StreamSets, server logs): events per response status.
+SELECT http_status, SUM(events) AS events
+FROM http_status_daily
+WHERE day >= CAST({{since}} AS DATE) AND day <= CAST({{until}} AS DATE)
+GROUP BY http_status
+ORDER BY events DESC

@@ -1,0 +1,6 @@
+-- Sessions per client IP (StreamSets): the addresses with the most sessions.
+SELECT client_ip, COUNT(*) AS sessions
+FROM ip_sessions
+GROUP BY client_ip
+ORDER BY sessions DESC, client_ip
+LIMIT 50

@@ -1,0 +1,55 @@
+import { encodeEvent } from '../../contract';
+import { planStatements } from '../../lambda/aggregator/apply';
+import { decodeMskEvent, toMskEvent } from '../../lambda/shared/msk-event';
+import { splitStatements } from '../../lambda/warehouse/dialect';
+import { readMigrations } from '../../lambda/warehouse/migrations';
+import { listQueries, renderQuery } from '../../lambda/warehouse/named-queries';
+import { documentedExamples } from '../support/examples';
+
+/** Postgres constructs Redshift does not have; none of our SQL may use them. */
+const POSTGRES_ONLY: [string, RegExp][] = [
+  ['ON CONFLICT', /\bON\s+CONFLICT\b/i],
+  ['RETURNING', /\bRETURNING\b/i],
+  ['VALUES in FROM', /\b(FROM|USING|JOIN)\s*\(\s*VALUES\b/i],
+  ['WITH in MERGE', /\bWITH\b[\s\S]*\bMERGE\s+INTO\b/i],
+  ['SERIAL', /\b(BIG|SMALL)?SERIAL\b/i],
+  ['JSONB', /\bJSONB\b/i],
+  ['GENERATED columns', /\bGENERATED\s+(ALWAYS|BY\s+DEFAULT)\b/i],
+  ['now()', /\bnow\s*\(\s*\)/i],
+  ['INTERVAL arithmetic', /\bINTERVAL\s+'/i],
+];
+
+function check(sql: string): string[] {
+  return POSTGRES_ONLY.filter(([, re]) => re.test(sql)).map(([name]) => name);
+}
+
+/** Everything the stack sends to Redshift. */
+function allRedshiftSql(): [string, string][] {
+  const migrations = readMigrations().flatMap((m) => splitStatements(m.sql).map((s, i): [string, string] => [`${m.name}#${i + 1}`, s]));
+  const log = documentedExamples().map((e, offset) => {
+    const { key, value } = encodeEvent(e);
+    return { topic: 'clickstream', partition: 0, offset, timestamp: 0, key, value };
+  });
+  const plan = planStatements('clickstream', decodeMskEvent(toMskEvent(log), 'test'), new Date());
+  const batch = plan.statements.map((s, i): [string, string] => [`batch#${i + 1}`, s]);
+  const queries = listQueries().map((q): [string, string] => [`query ${q.name}`, renderQuery(q.name)]);
+  return [...migrations, ...batch, ...queries];
+}
+
+describe('SQL sent to Redshift', () => {
+  it('the checker catches each Postgres-only construct', () => {
+    expect(check('INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING')).toEqual(['ON CONFLICT']);
+    expect(check('INSERT INTO t VALUES (1) RETURNING id')).toEqual(['RETURNING']);
+    expect(check('MERGE INTO t USING (VALUES (1)) AS s (k) ON t.k = s.k')).toEqual(['VALUES in FROM']);
+    expect(check('WITH s AS (SELECT 1 AS k) MERGE INTO t USING s ON t.k = s.k')).toEqual(['WITH in MERGE']);
+    expect(check('CREATE TABLE t (id SERIAL, doc JSONB)')).toEqual(['SERIAL', 'JSONB']);
+  });
+
+  it.each(allRedshiftSql())('%s uses no Postgres-only construct', (_name, sql) => {
+    expect(check(sql)).toEqual([]);
+  });
+
+  it('every batch statement stays under the Data API limit of 100 KB', () => {
+    for (const [, sql] of allRedshiftSql()) expect(Buffer.byteLength(sql)).toBeLessThan(100_000);
+  });
+});

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { rawEventsDdl, SCHEMA_VERSION, type ClickEvent } from '../../contract';
+import { applyBatch } from '../../lambda/aggregator/apply';
+import { toPostgres } from '../../lambda/warehouse/dialect';
+import { migrate } from '../../lambda/warehouse/migrations';
+import { listQueries, parseSince, renderQuery } from '../../lambda/warehouse/named-queries';
+import { PgliteExecutor } from '../../lambda/warehouse/pglite';
+import { freshWarehouse, mskBatches, toLog } from '../support/warehouse';
+
+describe('migrations', () => {
+  it('V001 is the raw-event DDL generated from the contract', () => {
+    const file = readFileSync(join(__dirname, '../../sql/migrations/V001__raw_events.sql'), 'utf8');
+    expect(file.slice(file.indexOf('CREATE TABLE'))).toBe(rawEventsDdl());
+  });
+
+  it('the dialect step removes only Redshift table attributes', () => {
+    const redshift = 'CREATE TABLE t (\n  a INT NOT NULL\n)\nDISTKEY (a)\nSORTKEY (a);\nCREATE TABLE u (b INT)\nDISTSTYLE ALL;';
+    expect(toPostgres(redshift)).toBe('CREATE TABLE t (\n  a INT NOT NULL\n)\n;\nCREATE TABLE u (b INT)\n;');
+  });
+
+  it('applies each migration once', async () => {
+    const db = await PgliteExecutor.open();
+    try {
+      expect(await migrate(db, 'postgres')).toEqual(['V001__raw_events.sql', 'V002__aggregates.sql']);
+      expect(await migrate(db, 'postgres')).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('hostile strings land as data', () => {
+  const hostile = ["'; DROP TABLE sessions; --", "\\'; DROP TABLE visitors; --", 'back\\slash \\\\ end\\', 'nul\u0000byte', '💥 ünïcödé \u2028 line', "O'Reilly \"quoted\""];
+
+  it.each(hostile.map((h) => [h]))('%j', async (text) => {
+    const db = await freshWarehouse();
+    try {
+      const event: ClickEvent = {
+        schemaVersion: SCHEMA_VERSION,
+        eventId: '7d1b1e5e-8f2a-4c4e-9a51-0c7f3f9d2b11',
+        eventType: 'pageView',
+        source: 'tracker',
+        receivedTimestamp: '2026-11-22T10:00:00.000Z',
+        partyId: 'p1',
+        sessionId: 's1',
+        page: { url: `https://x.example/?q=${text}`, host: 'x.example', path: `/${text}` },
+        campaign: { source: text },
+        commerce: { action: text, brand: text },
+      };
+      await applyBatch(db, 'clickstream', mskBatches(toLog([event], 'clickstream', 1), 10)[0]);
+      const expected = text.replace(/\u0000/g, '\uFFFD');
+      expect((await db.query('SELECT path FROM page_views_daily'))[0].path).toBe(`/${expected}`);
+      expect((await db.query('SELECT brand FROM brands_daily'))[0].brand).toBe(expected);
+      expect((await db.query('SELECT campaign_source FROM sessions'))[0].campaign_source).toBe(expected);
+      expect((await db.query('SELECT COUNT(*) AS n FROM visitors'))[0].n).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('named queries', () => {
+  it('each runs on the local warehouse', async () => {
+    const db = await freshWarehouse();
+    try {
+      for (const q of listQueries()) await expect(db.query(renderQuery(q.name, { since: '30d' }))).resolves.toBeDefined();
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('names the problem for an unknown query or a bad --since', () => {
+    expect(() => renderQuery('top-pagez')).toThrow(/^unknown query "top-pagez"; known queries: brands, browser-mix,/);
+    expect(() => parseSince('yesterday-ish', new Date())).toThrow('--since "yesterday-ish": use a duration like 30m, 6h or 7d, "today", or an ISO date such as 2026-11-01');
+    expect(parseSince('6h', new Date('2026-11-22T12:00:00Z')).toISOString()).toBe('2026-11-22T06:00:00.000Z');
+    expect(parseSince('today', new Date('2026-11-22T12:00:00Z')).toISOString()).toBe('2026-11-22T00:00:00.000Z');
+  });
+});
