@@ -1,0 +1,35 @@
+/**
+ * Aggregator Lambda: MSK batch → exactly-once aggregates in Redshift through the Data API.
+ * Thin: decode, apply (pure planning + one transaction per slice), report.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import type { MSKEvent } from 'aws-lambda';
+import { decodeMskEvent } from '../shared/msk-event';
+import { requireEnv } from '../shared/env';
+import { DataApiExecutor } from '../warehouse/data-api';
+import { applyBatch } from './apply';
+
+const logger = new Logger({ serviceName: 'clickstream-aggregator' });
+const metrics = new Metrics({ namespace: 'Clickstream', serviceName: 'aggregator' });
+const executor = new DataApiExecutor(new RedshiftDataClient({}), {
+  workgroupName: requireEnv('REDSHIFT_WORKGROUP'),
+  database: requireEnv('REDSHIFT_DATABASE'),
+  ...(process.env.REDSHIFT_SECRET_ARN ? { secretArn: process.env.REDSHIFT_SECRET_ARN } : {}),
+});
+
+export const handler = async (event: MSKEvent): Promise<void> => {
+  const batches = decodeMskEvent(event, 'aggregator');
+  const bad = batches.flatMap((b) => b.records).filter((r) => 'bad' in r).length;
+  for (const topic of new Set(batches.map((b) => b.topic))) {
+    const result = await applyBatch(executor, topic, batches.filter((b) => b.topic === topic));
+    logger.info('batch applied', { topic, ...result, bad });
+    metrics.addMetric('EventsAggregated', MetricUnit.Count, result.applied);
+    metrics.addMetric('RecordsReplayed', MetricUnit.Count, result.replayed);
+    metrics.addMetric('DuplicateEvents', MetricUnit.Count, result.duplicates);
+    metrics.addMetric('WarehouseTransactions', MetricUnit.Count, result.transactions);
+  }
+  metrics.addMetric('BadRecords', MetricUnit.Count, bad);
+  metrics.publishStoredMetrics();
+};

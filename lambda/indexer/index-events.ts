@@ -1,0 +1,60 @@
+/**
+ * Indexes events through a bulk endpoint, retrying throttled and failed items with backoff.
+ * Items OpenSearch refuses for good (mapping errors) are returned for the bad-events path.
+ */
+import type { ClickEvent } from '../../contract';
+import { bulkOutcome, bulkRequests, DEFAULT_BULK_BYTES, type BulkResponse } from './bulk';
+
+/** Sends one bulk body. A thrown error with `statusCode` 429 or 5xx is retried like a throttled item. */
+export interface BulkSender {
+  bulk(body: string): Promise<BulkResponse>;
+}
+
+export interface IndexOptions {
+  prefix: string;
+  maxBytes?: number;
+  attempts?: number;
+  backoffMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** What happened to a batch. */
+export interface IndexResult {
+  indexed: number;
+  requests: number;
+  failed: { event: ClickEvent; reason: string }[];
+}
+
+/** Indexes events; throws when retryable failures remain after the last attempt (the batch is then retried whole). */
+export async function indexEvents(sender: BulkSender, events: readonly ClickEvent[], options: IndexOptions): Promise<IndexResult> {
+  const attempts = options.attempts ?? 5;
+  const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const result: IndexResult = { indexed: 0, requests: 0, failed: [] };
+  let pending = [...events];
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    const retry: ClickEvent[] = [];
+    for (const request of bulkRequests(pending, options.prefix, options.maxBytes ?? DEFAULT_BULK_BYTES)) {
+      result.requests++;
+      let response: BulkResponse;
+      try {
+        response = await sender.bulk(request.body);
+      } catch (err) {
+        const status = (err as { statusCode?: number }).statusCode ?? (err as { meta?: { statusCode?: number } }).meta?.statusCode;
+        if (status === 429 || (status !== undefined && status >= 500)) {
+          retry.push(...request.events);
+          continue;
+        }
+        throw err;
+      }
+      const outcome = bulkOutcome(request, response);
+      retry.push(...outcome.retry);
+      result.failed.push(...outcome.failed);
+      result.indexed += request.events.length - outcome.retry.length - outcome.failed.length;
+    }
+    pending = retry;
+    if (pending.length === 0) break;
+    if (attempt >= attempts) throw new Error(`${pending.length} events still throttled or failing after ${attempts} bulk attempts`);
+    await sleep((options.backoffMs ?? 500) * 2 ** (attempt - 1));
+  }
+  return result;
+}
