@@ -10,7 +10,7 @@ import type { ClickEvent } from '../../contract';
 import type { DecodedRecord, PartitionBatch } from '../shared/msk-event';
 import { MAX_TRANSACTION_STATEMENTS, type StatementExecutor } from '../warehouse/executor';
 import { aggregate } from './aggregate';
-import { readWatermarksSql, tableStatements, watermarkStatements } from './sql';
+import { readWatermarksSql, seenEventsSql, tableStatements, watermarkStatements } from './sql';
 
 /** What one call did. */
 export interface ApplyResult {
@@ -18,16 +18,24 @@ export interface ApplyResult {
   applied: number;
   /** Records at or below the watermark: already applied earlier. */
   replayed: number;
-  /** Events dropped because their id was already in the batch. */
+  /** Events dropped because their id was already applied (earlier in the batch or in an earlier batch). */
   duplicates: number;
   transactions: number;
   statements: number;
   sqlBytes: number;
 }
 
-/** The statements for a set of fresh records: aggregates, then the watermark. */
-export function planStatements(topic: string, batches: PartitionBatch[], now: Date): { statements: string[]; applied: number; duplicates: number } {
-  const seen = new Set<string>();
+/**
+ * The statements for a set of fresh records: aggregates (including the ids now seen), then the
+ * watermark. `alreadySeen` holds ids applied by earlier batches.
+ */
+export function planStatements(
+  topic: string,
+  batches: PartitionBatch[],
+  now: Date,
+  alreadySeen: ReadonlySet<string> = new Set(),
+): { statements: string[]; applied: number; duplicates: number } {
+  const seen = new Set<string>(alreadySeen);
   const events: ClickEvent[] = [];
   let duplicates = 0;
   const next = new Map<number, number>();
@@ -57,18 +65,25 @@ export async function applyBatch(executor: StatementExecutor, topic: string, bat
     result.replayed += b.records.length - records.length;
     return { ...b, records };
   });
-  await applyFresh(executor, topic, fresh, now, result);
+  // An event's duplicates share its session key, hence its partition and its single writer,
+  // so reading the seen ids before the transaction cannot race with another writer.
+  const ids = fresh.flatMap((b) => b.records.flatMap((r) => ('event' in r ? [r.event.eventId] : [])));
+  const seen = new Set<string>();
+  for (const sql of seenEventsSql(ids)) for (const row of await executor.query(sql)) seen.add(String(row.event_id).trim());
+  await applyFresh(executor, topic, fresh, now, seen, result);
   return result;
 }
 
-async function applyFresh(executor: StatementExecutor, topic: string, batches: PartitionBatch[], now: Date, result: ApplyResult): Promise<void> {
+async function applyFresh(executor: StatementExecutor, topic: string, batches: PartitionBatch[], now: Date, seen: ReadonlySet<string>, result: ApplyResult): Promise<void> {
   const total = batches.reduce((n, b) => n + b.records.length, 0);
   if (total === 0) return;
-  const plan = planStatements(topic, batches, now);
+  const plan = planStatements(topic, batches, now, seen);
   if (plan.statements.length > MAX_TRANSACTION_STATEMENTS && total > 1) {
     const [first, second] = halves(batches);
-    await applyFresh(executor, topic, first, now, result);
-    await applyFresh(executor, topic, second, now, result);
+    await applyFresh(executor, topic, first, now, seen, result);
+    // The second half must not count again what the first half just applied.
+    const applied = new Set([...seen, ...first.flatMap((b) => b.records.flatMap((r) => ('event' in r ? [r.event.eventId] : [])))]);
+    await applyFresh(executor, topic, second, now, applied, result);
     return;
   }
   await executor.transaction(plan.statements);

@@ -108,3 +108,13 @@ export function watermarkStatements(topic: string, next: ReadonlyMap<number, num
 export function readWatermarksSql(topic: string): string {
   return `SELECT kafka_partition, next_offset FROM stream_offsets WHERE topic = ${literal(topic)}`;
 }
+
+/** Queries for which of `ids` are already in seen_events, chunked under the statement size limit. */
+export function seenEventsSql(ids: readonly string[]): string[] {
+  const out: string[] = [];
+  const per = Math.floor((MAX_STATEMENT_BYTES - 200) / 41);
+  for (let i = 0; i < ids.length; i += per) {
+    out.push(`SELECT event_id FROM seen_events WHERE event_id IN (${ids.slice(i, i + per).map(literal).join(', ')})`);
+  }
+  return out;
+}

@@ -71,7 +71,16 @@ export function derive(e: ClickEvent): Derived {
 const s = (v: string | undefined | null) => v ?? '';
 const NOT_NAMED = new Set(['pageView', 'pagePing']);
 
+/** Event ids already applied, kept so duplicates across batches are counted once. */
+export const SEEN_EVENTS: MembershipTable = {
+  kind: 'membership',
+  table: 'seen_events',
+  columns: [['event_id', 'VARCHAR'], ['day', 'DATE']],
+  member: (d) => [d.e.eventId, d.day],
+};
+
 export const TABLES: readonly TableSpec[] = [
+  SEEN_EVENTS,
   {
     kind: 'counter',
     table: 'traffic_hourly',

@@ -13,6 +13,14 @@ CREATE TABLE IF NOT EXISTS stream_offsets (
 )
 DISTSTYLE ALL;
 
+-- Event ids already applied: a client's retry or a repeated import line is counted once.
+CREATE TABLE IF NOT EXISTS seen_events (
+  event_id CHAR(36) NOT NULL,
+  day DATE NOT NULL
+)
+DISTKEY (event_id)
+SORTKEY (event_id);
+
 -- Counters --------------------------------------------------------------------------------
 
 CREATE TABLE IF NOT EXISTS traffic_hourly (
