@@ -3,7 +3,7 @@
  * per transaction (Redshift MERGE refuses two source rows for one target row).
  */
 import type { ClickEvent } from '../../contract';
-import { derive, TABLES, type ColumnDef, type SqlType, type TableSpec, type Value } from './tables';
+import { derive, TABLES, type ColumnDef, type TableSpec, type Value } from './tables';
 
 /** The rows one table receives from a batch, with their column names and types. */
 export interface TableRows {
@@ -31,7 +31,7 @@ export function columnsOf(spec: TableSpec): ColumnDef[] {
       return [
         spec.key,
         ...spec.sums.map((c): ColumnDef => [c, 'BIGINT']),
-        ...spec.groups.flatMap((g): ColumnDef[] => [[g.at, 'TIMESTAMP'], [g.id, 'VARCHAR' as SqlType], ...g.values]),
+        ...spec.groups.flatMap((g): ColumnDef[] => [[g.at, 'TIMESTAMP'], [g.id, 'VARCHAR'], ...g.values]),
       ];
   }
 }

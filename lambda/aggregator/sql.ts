@@ -5,51 +5,9 @@
  * statement stays under the Data API's 100 KB limit.
  */
 import { literal, MAX_STATEMENT_BYTES } from '../warehouse/literal';
+import { unionSources as sources } from '../warehouse/union';
 import type { TableRows } from './aggregate';
-import type { ColumnDef, PickGroup, Value } from './tables';
-
-const cast = ([name, type]: ColumnDef, v: Value) => `CAST(${literal(v)} AS ${type === 'VARCHAR' ? 'VARCHAR(65535)' : type}) AS ${name}`;
-
-/** Dates and times as typed literals, so every branch of the union agrees on the type. */
-const typed = ([, type]: ColumnDef, v: Value) => {
-  if (type !== 'DATE' && type !== 'TIMESTAMP') return literal(v);
-  return v === null ? `CAST(NULL AS ${type})` : `${type} ${literal(v)}`;
-};
-
-/** Splits rows into UNION ALL subqueries of bounded size; the first row of each carries casts and names. */
-function sources(columns: readonly ColumnDef[], rows: Value[][], budget: number): string[] {
-  const out: string[] = [];
-  let parts: string[] = [];
-  let size = 0;
-  for (const row of rows) {
-    if (parts.length > 0) {
-      const sql = `SELECT ${row.map((v, i) => typed(columns[i], v)).join(', ')}`;
-      const bytes = Buffer.byteLength(sql) + 15; // + ' UNION ALL ' and parentheses
-      if (size + bytes <= budget) {
-        parts.push(sql);
-        size += bytes;
-        continue;
-      }
-      out.push(balancedUnion(parts));
-    }
-    const first = `SELECT ${row.map((v, i) => cast(columns[i], v)).join(', ')}`;
-    parts = [first];
-    size = Buffer.byteLength(first);
-  }
-  if (parts.length > 0) out.push(balancedUnion(parts));
-  return out;
-}
-
-/**
- * `(a UNION ALL b) UNION ALL (c UNION ALL d)`: a balanced tree keeps the planner's recursion
- * depth logarithmic; a flat chain of hundreds of branches exhausts the stack (seen on PGlite).
- * The first row stays leftmost, so its casts and names define the columns.
- */
-function balancedUnion(parts: string[]): string {
-  if (parts.length === 1) return parts[0];
-  const mid = parts.length >> 1;
-  return `(${balancedUnion(parts.slice(0, mid))}) UNION ALL (${balancedUnion(parts.slice(mid))})`;
-}
+import type { PickGroup } from './tables';
 
 function pickCondition(table: string, g: PickGroup): string {
   const op = g.pick === 'min' ? '<' : '>';

@@ -6,9 +6,9 @@ import type { ClickEvent } from '../../contract';
 
 /** A SQL value: strings are escaped by the renderer, null is SQL NULL. */
 export type Value = string | number | null;
-/** Column types the renderer casts to. */
-export type SqlType = 'TIMESTAMP' | 'DATE' | 'VARCHAR' | 'BIGINT' | 'INTEGER';
-export type ColumnDef = readonly [name: string, type: SqlType];
+import type { ColumnDef } from '../warehouse/union';
+
+export type { ColumnDef };
 
 /** A table of counters added to per key. */
 export interface CounterTable {

@@ -4,7 +4,8 @@
  * copies. Bad events (rejected upstream, or undecodable here) go under their own prefix.
  */
 import { gzipSync } from 'node:zlib';
-import type { PartitionBatch } from '../shared/msk-event';
+import type { MSKEvent } from 'aws-lambda';
+import { decodeMskEvent, type PartitionBatch } from '../shared/msk-event';
 
 /** One object to write. */
 export interface ArchiveObject {
@@ -66,4 +67,12 @@ export function archiveBadTopic(records: { topic: string; partition: number; off
       return { folder: `bad/dt=${date}/hr=${hour}/${r.topic}-${r.partition}`, line: r.value.toString('utf8'), offset: r.offset };
     }),
   );
+}
+
+/** Every object for one MSK invocation that may mix the events topic and the bad-events topic. */
+export function archiveMskEvent(event: MSKEvent, badTopic: string): ArchiveObject[] {
+  const groups = Object.entries(event.records ?? {});
+  const bad = groups.filter(([, rs]) => rs[0]?.topic === badTopic).flatMap(([, rs]) => rs.map((r) => ({ ...r, value: Buffer.from(r.value, 'base64') })));
+  const good = Object.fromEntries(groups.filter(([, rs]) => rs[0]?.topic !== badTopic));
+  return [...archiveBadTopic(bad), ...archiveObjects(decodeMskEvent({ ...event, records: good }, 'archiver'))];
 }

@@ -7,8 +7,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { MSKEvent } from 'aws-lambda';
 import { requireEnv } from '../shared/env';
-import { decodeMskEvent } from '../shared/msk-event';
-import { archiveBadTopic, archiveObjects } from './archive';
+import { archiveMskEvent } from './archive';
 import { s3Store } from './store';
 
 const logger = new Logger({ serviceName: 'clickstream-archiver' });
@@ -17,12 +16,7 @@ const store = s3Store(new S3Client({}), requireEnv('ARCHIVE_BUCKET'));
 const badTopic = process.env.BAD_TOPIC ?? 'clickstream-bad';
 
 export const handler = async (event: MSKEvent): Promise<void> => {
-  const raw = Object.values(event.records ?? {}).flat();
-  const bad = raw.filter((r) => r.topic === badTopic);
-  const objects = [
-    ...archiveBadTopic(bad.map((r) => ({ ...r, value: Buffer.from(r.value, 'base64') }))),
-    ...archiveObjects(decodeMskEvent({ ...event, records: Object.fromEntries(Object.entries(event.records).filter(([, rs]) => rs[0]?.topic !== badTopic)) }, 'archiver')),
-  ];
+  const objects = archiveMskEvent(event, badTopic);
   await Promise.all(objects.map((o) => store.put(o)));
   const records = objects.reduce((n, o) => n + o.records, 0);
   logger.info('batch archived', { objects: objects.length, records });

@@ -11,7 +11,7 @@ import type { ClickEvent, EventType } from '../../contract/event';
 
 /** What the tracker sends: the contract fields a client owns. */
 type Outgoing = Pick<ClickEvent, 'eventId' | 'eventType' | 'partyId' | 'sessionId'> &
-  Partial<Pick<ClickEvent, 'eventName' | 'properties' | 'clientTimestamp' | 'sentTimestamp' | 'pageViewId' | 'userId' | 'page' | 'screen' | 'locale'>>;
+  Partial<Pick<ClickEvent, 'eventName' | 'properties' | 'clientTimestamp' | 'sentTimestamp' | 'pageViewId' | 'userId' | 'page' | 'screen' | 'locale' | 'commerce'>>;
 
 interface Settings {
   collector: string;
@@ -135,7 +135,7 @@ let pageUrl = location.href;
 let referrer = d.referrer;
 
 /** Queues one event; never throws. Returns its id. */
-const track = safe((eventType: EventType, eventName?: string, properties?: Record<string, unknown>): string | undefined => {
+const track = safe((eventType: EventType, eventName?: string, properties?: Record<string, unknown>, commerce?: ClickEvent['commerce']): string | undefined => {
   if (optedOut()) return undefined;
   const { party, session } = ids();
   const event: Outgoing = {
@@ -151,6 +151,7 @@ const track = safe((eventType: EventType, eventName?: string, properties?: Recor
     page: { url: location.href, title: d.title || undefined, referrer: referrer || undefined },
     screen: { width: screen.width, height: screen.height, viewportWidth: innerWidth, viewportHeight: innerHeight },
     locale: { language: navigator.language, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone },
+    commerce,
   };
   queue.push(JSON.parse(JSON.stringify(event)) as Outgoing);
   if (queue.length > QUEUE_MAX) queue.splice(0, queue.length - QUEUE_MAX);
@@ -222,7 +223,13 @@ const autoCapture = () => {
       const props: Record<string, string> = {};
       const prefix = `${settings.attr}-`;
       for (const a of tagged.getAttributeNames()) if (a.startsWith(prefix)) props[a.slice(prefix.length)] = tagged.getAttribute(a)!;
-      track('click', tagged.getAttribute(settings.attr)!, props);
+      const name = tagged.getAttribute(settings.attr)!;
+      // Product attributes also fill the contract's commerce fields (brand and product analyses).
+      const num = (v?: string) => (v && isFinite(+v) ? +v : undefined);
+      const commerce = props.product
+        ? { action: name, productId: props.product, brand: props.brand, category: props.category, price: num(props.price), quantity: num(props.quantity) }
+        : undefined;
+      track('click', name, props, commerce);
     }
     const link = el.closest?.('a[href]') as HTMLAnchorElement | null;
     if (!link) return;

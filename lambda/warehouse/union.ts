@@ -1,0 +1,52 @@
+/**
+ * Rows inlined as SQL: a UNION ALL subquery (Redshift accepts no VALUES list in FROM), chunked
+ * so each statement stays under the Data API's 100 KB limit.
+ */
+import { literal, type SqlValue } from './literal';
+
+/** A column name and its SQL type (`VARCHAR` means any text). */
+export type ColumnDef = readonly [name: string, type: string];
+
+const cast = ([name, type]: ColumnDef, v: SqlValue) => `CAST(${literal(v)} AS ${type === 'VARCHAR' ? 'VARCHAR(65535)' : type}) AS ${name}`;
+
+/** Typed dates, times and non-text NULLs, so every branch of the union agrees on the types. */
+const typed = ([, type]: ColumnDef, v: SqlValue) => {
+  if (v === null) return /^(VAR)?CHAR\b/.test(type) ? 'NULL' : `CAST(NULL AS ${type})`;
+  return type === 'DATE' || type === 'TIMESTAMP' ? `${type} ${literal(v)}` : literal(v);
+};
+
+/** Splits rows into UNION ALL subqueries of bounded size; the first row of each carries casts and names. */
+export function unionSources(columns: readonly ColumnDef[], rows: SqlValue[][], budget: number): string[] {
+  const out: string[] = [];
+  let parts: string[] = [];
+  let size = 0;
+  for (const row of rows) {
+    if (parts.length > 0) {
+      const sql = `SELECT ${row.map((v, i) => typed(columns[i], v)).join(', ')}`;
+      const bytes = Buffer.byteLength(sql) + 15; // + ' UNION ALL ' and parentheses
+      if (size + bytes <= budget) {
+        parts.push(sql);
+        size += bytes;
+        continue;
+      }
+      out.push(balancedUnion(parts));
+    }
+    const first = `SELECT ${row.map((v, i) => cast(columns[i], v)).join(', ')}`;
+    parts = [first];
+    size = Buffer.byteLength(first);
+  }
+  if (parts.length > 0) out.push(balancedUnion(parts));
+  return out;
+}
+
+/**
+ * `(a UNION ALL b) UNION ALL (c UNION ALL d)`: a balanced tree keeps the planner's recursion
+ * depth logarithmic; a flat chain of hundreds of branches exhausts the stack (seen on PGlite).
+ * The first row stays leftmost, so its casts and names define the columns.
+ */
+function balancedUnion(parts: string[]): string {
+  if (parts.length === 1) return parts[0];
+  const mid = parts.length >> 1;
+  return `(${balancedUnion(parts.slice(0, mid))}) UNION ALL (${balancedUnion(parts.slice(mid))})`;
+}
+

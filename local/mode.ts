@@ -1,0 +1,101 @@
+/**
+ * Local mode: the whole river on one machine. The real collector writes to the durable log
+ * (standing in for Kafka, same partitioning and keys); the real processor cores consume it with
+ * committed offsets; PGlite holds the warehouse (same migrations) and the searchable raw events;
+ * the archive is a folder in the S3 key layout. All state lives in one data folder.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createCollector, type Collector, type Log } from '../collector/app';
+import { loadConfig } from '../collector/config';
+import { TrackerScript } from '../collector/tracker-script';
+import { folderStore } from '../lambda/archiver/store';
+import { migrate } from '../lambda/warehouse/migrations';
+import { PgliteExecutor } from '../lambda/warehouse/pglite';
+import { buildTracker } from '../tracker/build';
+import { LogConsumer } from './consumer';
+import { DurableLog } from './durable-log';
+import { aggregator, archiver, indexer, type Topics } from './processors';
+import { siteRoutes } from './site-routes';
+
+/** Where and how to run. */
+export interface LocalOptions {
+  dataDir: string;
+  port: number;
+  host?: string;
+  log: Log;
+  /** Collector settings to override (environment-variable names, as in production). */
+  env?: Record<string, string>;
+}
+
+/** A running local mode. */
+export interface LocalMode {
+  url: string;
+  collector: Collector;
+  log: DurableLog;
+  db: PgliteExecutor;
+  consumers: LogConsumer[];
+  topics: Topics;
+  /** Resolves when every consumer has caught up with the log. */
+  settled(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The log partitions, as on the MSK topic. */
+export const LOCAL_PARTITIONS = 3;
+
+/** Opens the data folder's log and warehouse (used by `start` and by `import`). */
+export async function openData(dataDir: string): Promise<{ log: DurableLog; db: PgliteExecutor; topics: Topics }> {
+  await mkdir(dataDir, { recursive: true });
+  const topics: Topics = { events: 'clickstream', bad: 'clickstream-bad' };
+  const log = await DurableLog.open(join(dataDir, 'log'), { [topics.events]: LOCAL_PARTITIONS, [topics.bad]: 1 });
+  const db = await PgliteExecutor.open(join(dataDir, 'warehouse'));
+  await migrate(db, 'postgres');
+  return { log, db, topics };
+}
+
+/** Starts local mode; resolves once the collector listens. */
+export async function startLocal(options: LocalOptions): Promise<LocalMode> {
+  const { log, db, topics } = await openData(options.dataDir);
+  const consumers = [aggregator(db, topics), indexer(db, topics), archiver(folderStore(join(options.dataDir, 'archive')), topics)].map(
+    (p) => new LogConsumer(log, p, join(options.dataDir, 'offsets', `${p.name}.json`), 2000, (err) => options.log.error(`${p.name} failed; retrying`, { error: err.message })),
+  );
+  for (const c of consumers) await c.start();
+
+  const config = loadConfig({
+    PORT: String(options.port),
+    HOST: options.host ?? '127.0.0.1',
+    SINK: 'local',
+    COOKIE_SECURE: 'false',
+    SHUTDOWN_DELAY_MS: '0',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    ...options.env,
+  });
+  const script = TrackerScript.fromFile(buildTracker());
+  // The log is shared with the consumers, so the collector must not close it on shutdown.
+  const sink = { write: (topic: string, records: Parameters<DurableLog['append']>[1]) => log.append(topic, records), close: async () => undefined };
+  const collector = createCollector(config, sink, options.log, { script, fallback: siteRoutes({ db, consumers, script }) });
+  const address = await collector.listen();
+
+  return {
+    url: `http://${address.address === '::' ? 'localhost' : address.address}:${address.port}`,
+    collector,
+    log,
+    db,
+    consumers,
+    topics,
+    async settled(timeoutMs = 30000) {
+      const deadline = Date.now() + timeoutMs;
+      while (consumers.some((c) => c.lag() > 0)) {
+        if (Date.now() > deadline) throw new Error(`consumers still behind after ${timeoutMs} ms: ${consumers.map((c) => `${c.processor.name} ${c.lag()}`).join(', ')}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async stop() {
+      await collector.shutdown();
+      for (const c of consumers) await c.stop();
+      await log.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * The local stand-in for OpenSearch: raw events in the `events` table of the local warehouse
+ * (generated from the contract), inserted idempotently by event id.
+ */
+import { COLUMNS, eventToRow, type ClickEvent } from '../contract';
+import type { StatementExecutor } from '../lambda/warehouse/executor';
+import { MAX_STATEMENT_BYTES, type SqlValue } from '../lambda/warehouse/literal';
+import { unionSources, type ColumnDef } from '../lambda/warehouse/union';
+
+const DEFS: ColumnDef[] = COLUMNS.map((c) => [c.name, c.sqlType]);
+const NAMES = COLUMNS.map((c) => c.name).join(', ');
+const TIMESTAMPS = new Set(COLUMNS.flatMap((c, i) => (c.sqlType === 'TIMESTAMP' ? [i] : [])));
+
+/** Stores the events not stored yet. */
+export async function storeRawEvents(executor: StatementExecutor, events: readonly ClickEvent[]): Promise<void> {
+  const unique = new Map(events.map((e) => [e.eventId, e]));
+  const rows = [...unique.values()].map((e) =>
+    eventToRow(e).map((v, i): SqlValue => (TIMESTAMPS.has(i) && typeof v === 'string' ? new Date(v).toISOString().replace('T', ' ').replace('Z', '') : v)),
+  );
+  const statements = unionSources(DEFS, rows, MAX_STATEMENT_BYTES - 1000).map(
+    (src) => `INSERT INTO events (${NAMES}) SELECT ${COLUMNS.map((c) => `s.${c.name}`).join(', ')} FROM (${src}) AS s LEFT JOIN events AS e ON e.event_id = s.event_id WHERE e.event_id IS NULL`,
+  );
+  for (let i = 0; i < statements.length; i += 40) await executor.transaction(statements.slice(i, i + 40));
+}

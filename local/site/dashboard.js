@@ -1,0 +1,83 @@
+// Live dashboard for local mode: polls the named queries every few seconds and redraws.
+const REFRESH_MS = 3000;
+const charts = {};
+const palette = ['#2f6fed', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+
+async function get(path) {
+  const res = await fetch(path, { cache: 'no-store' });
+  if (!res.ok) throw new Error(`${path}: ${res.status}`);
+  return res.json();
+}
+
+function draw(id, type, labels, datasets, options = {}) {
+  const data = { labels, datasets };
+  if (charts[id]) {
+    charts[id].data = data;
+    charts[id].update('none');
+    return;
+  }
+  charts[id] = new Chart(document.getElementById(id), {
+    type,
+    data,
+    options: { animation: false, responsive: true, plugins: { legend: { display: datasets.length > 1 || type === 'doughnut' } }, ...options },
+  });
+}
+
+function bars(id, rows, label, value) {
+  draw(id, 'bar', rows.map(label), [{ label: 'count', data: rows.map((r) => Number(r[value])), backgroundColor: palette[0] }], { indexAxis: 'y' });
+}
+
+function table(id, rows, columns) {
+  const el = document.getElementById(id);
+  if (rows.length === 0) {
+    el.innerHTML = '<p class="empty">Nothing yet: click around the <a href="/">shop</a>.</p>';
+    return;
+  }
+  const esc = (v) => String(v ?? '').replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+  el.innerHTML = `<table><thead><tr>${columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${columns.map((c) => `<td title="${esc(r[c])}">${esc(r[c])}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
+async function refresh() {
+  const [traffic, campaignNow, pages, referrers, campaigns, devices, countries, custom, recent, status] = await Promise.all([
+    get('/api/query/traffic?since=24h'),
+    get('/api/query/campaign-now'),
+    get('/api/query/top-pages'),
+    get('/api/query/top-referrers'),
+    get('/api/query/campaigns'),
+    get('/api/query/devices'),
+    get('/api/query/countries'),
+    get('/api/query/custom-events'),
+    get('/api/recent'),
+    get('/api/status'),
+  ]);
+  const hours = traffic.map((r) => new Date(r.hour).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+  draw('traffic', 'line', hours, [
+    { label: 'page views', data: traffic.map((r) => Number(r.page_views)), borderColor: palette[0] },
+    { label: 'sessions', data: traffic.map((r) => Number(r.sessions)), borderColor: palette[1] },
+    { label: 'visitors', data: traffic.map((r) => Number(r.visitors)), borderColor: palette[2] },
+  ]);
+  table('campaign-now', campaignNow, ['source', 'medium', 'campaign', 'sessions', 'visitors', 'page_views', 'bounce_pct']);
+  bars('top-pages', pages, (r) => r.path || '/', 'views');
+  bars('top-referrers', referrers, (r) => `${r.referrer || '(direct)'} · ${r.medium}`, 'page_views');
+  bars('campaigns', campaigns, (r) => [r.source, r.medium, r.campaign].filter(Boolean).join(' / '), 'events');
+  const browsers = {};
+  for (const r of devices) browsers[r.browser || 'unknown'] = (browsers[r.browser || 'unknown'] || 0) + Number(r.events);
+  draw('devices', 'doughnut', Object.keys(browsers), [{ data: Object.values(browsers), backgroundColor: palette }]);
+  bars('countries', countries, (r) => r.country || 'unknown', 'events');
+  bars('custom-events', custom, (r) => `${r.event_type} ${r.event_name}`.trim(), 'events');
+  table('recent', recent, ['received_timestamp', 'event_type', 'event_name', 'page_path', 'page_referrer_medium', 'campaign_source', 'device_browser', 'network_country']);
+  const lag = status.consumers.map((c) => `${c.name} ${c.lag ? `${c.lag} behind` : 'up to date'}${c.error ? ` (failing: ${c.error})` : ''}`).join(' · ');
+  document.getElementById('status').textContent = `updated ${new Date().toLocaleTimeString()} · ${lag}`;
+}
+
+async function loop() {
+  try {
+    await refresh();
+  } catch (err) {
+    document.getElementById('status').textContent = `refresh failed: ${err.message}`;
+  }
+  setTimeout(loop, REFRESH_MS);
+}
+loop();
