@@ -48,7 +48,7 @@ export interface Collector {
 /** Optional parts: the tracker script and extra static routes (local mode serves its demo site through them). */
 export interface CollectorExtras {
   script?: TrackerScript;
-  /** Called for GET requests no collector route matched; returns true when it answered. */
+  /** Called for requests no collector route matched; returns true when it answered. */
   fallback?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
@@ -166,7 +166,7 @@ export function createCollector(config: CollectorConfig, sink: Sink, log: Log, e
       if (query.size === 0) throw new RequestError(400, 'query string is empty: a Snowplow GET carries one event in it');
       return snowplow(req, res, [Object.fromEntries(query)], cors, true);
     }
-    if (isGet && extras.fallback?.(req, res)) return;
+    if (extras.fallback?.(req, res)) return;
     send(res, 404, `no route for ${method} ${path}\n`, { 'Content-Type': 'text/plain', ...cors });
   }
 

@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createCollector, type Collector, type Log } from '../collector/app';
 import { loadConfig } from '../collector/config';
+import { encodeEvent, type ClickEvent } from '../contract';
 import { TrackerScript } from '../collector/tracker-script';
 import { folderStore } from '../lambda/archiver/store';
 import { migrate } from '../lambda/warehouse/migrations';
@@ -54,6 +55,11 @@ export async function openData(dataDir: string): Promise<{ log: DurableLog; db: 
   return { log, db, topics };
 }
 
+/** Appends contract events to the events topic, in chunks, each durable before the next. */
+export async function appendEvents(log: DurableLog, topics: Topics, events: readonly ClickEvent[], chunk = 5000): Promise<void> {
+  for (let i = 0; i < events.length; i += chunk) await log.append(topics.events, events.slice(i, i + chunk).map(encodeEvent));
+}
+
 /** Starts local mode; resolves once the collector listens. */
 export async function startLocal(options: LocalOptions): Promise<LocalMode> {
   const { log, db, topics } = await openData(options.dataDir);
@@ -74,7 +80,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalMode> {
   const script = TrackerScript.fromFile(buildTracker());
   // The log is shared with the consumers, so the collector must not close it on shutdown.
   const sink = { write: (topic: string, records: Parameters<DurableLog['append']>[1]) => log.append(topic, records), close: async () => undefined };
-  const collector = createCollector(config, sink, options.log, { script, fallback: siteRoutes({ db, consumers, script }) });
+  const collector = createCollector(config, sink, options.log, { script, fallback: siteRoutes({ db, consumers, script, appendEvents: (events) => appendEvents(log, topics, events) }) });
   const address = await collector.listen();
 
   return {

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { TrackerScript } from '../collector/tracker-script';
-import { send, sendJson } from '../collector/http';
+import { readBody, send, sendJson } from '../collector/http';
+import { validateEvent, type ClickEvent } from '../contract';
 import type { StatementExecutor } from '../lambda/warehouse/executor';
 import { listQueries, renderQuery } from '../lambda/warehouse/named-queries';
 import type { LogConsumer } from './consumer';
@@ -22,6 +23,27 @@ export interface SiteDeps {
   db: StatementExecutor;
   consumers: LogConsumer[];
   script: TrackerScript;
+  /** Appends validated events to the log (imports skip enrichment: their fields are history). */
+  appendEvents: (events: ClickEvent[]) => Promise<void>;
+}
+
+/** `POST /api/import`: a JSON array of contract events from `clickstream import`, appended as they are once valid. */
+async function importBatch(req: IncomingMessage, res: ServerResponse, deps: SiteDeps): Promise<void> {
+  try {
+    const items = JSON.parse(await readBody(req, 64 * 1024 * 1024)) as unknown[];
+    if (!Array.isArray(items)) return sendJson(res, 400, { error: 'body must be a JSON array of events' });
+    const events: ClickEvent[] = [];
+    const rejected: { index: number; reason: string }[] = [];
+    items.forEach((item, index) => {
+      const checked = validateEvent(item);
+      if (checked.ok) events.push(checked.event);
+      else rejected.push({ index, reason: checked.reason });
+    });
+    await deps.appendEvents(events);
+    sendJson(res, rejected.length > 0 && events.length === 0 ? 400 : 200, { accepted: events.length, rejected });
+  } catch (err) {
+    sendJson(res, err instanceof SyntaxError ? 400 : 503, { error: (err as Error).message });
+  }
 }
 
 /** A fallback route handler for the collector; returns true when it answered. */
@@ -71,6 +93,10 @@ export function siteRoutes(deps: SiteDeps): (req: IncomingMessage, res: ServerRe
           ),
         );
         return true;
+    }
+    if (path === '/api/import' && req.method === 'POST') {
+      void importBatch(req, res, deps);
+      return true;
     }
     if (path.startsWith('/api/query/')) {
       void answer(res, () => deps.db.query(renderQuery(decodeURIComponent(path.slice(11)), { since: url.searchParams.get('since') ?? undefined })));

@@ -1,0 +1,93 @@
+/** `clickstream query`: a named query on the local warehouse or on Redshift through the Data API. */
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import ora from 'ora';
+import { DataApiExecutor, type RedshiftTarget } from '../../lambda/warehouse/data-api';
+import type { Row, StatementExecutor } from '../../lambda/warehouse/executor';
+import { listQueries, renderQuery } from '../../lambda/warehouse/named-queries';
+import { openData } from '../../local/mode';
+import { formatRows, type OutputFormat } from '../format';
+import { runningInstance } from '../instance';
+
+export interface QueryOptions {
+  list?: boolean;
+  since?: string;
+  format: OutputFormat;
+  dataDir: string;
+  workgroup?: string;
+  cluster?: string;
+  database: string;
+  secretArn?: string;
+  dbUser?: string;
+  stack?: string;
+  region?: string;
+}
+
+/** The workgroup and database a deployed stack reports in its outputs. */
+async function stackTarget(stack: string, region?: string): Promise<Pick<RedshiftTarget, 'workgroupName' | 'database'>> {
+  const out = await new CloudFormationClient(region ? { region } : {}).send(new DescribeStacksCommand({ StackName: stack }));
+  const outputs = new Map((out.Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
+  const workgroupName = outputs.get('RedshiftWorkgroup');
+  const database = outputs.get('RedshiftDatabase');
+  if (!workgroupName || !database) throw new Error(`stack ${stack} has no RedshiftWorkgroup/RedshiftDatabase outputs; is it the clickstream storage stack?`);
+  return { workgroupName, database };
+}
+
+async function runOnRedshift(sql: string, o: QueryOptions): Promise<Row[]> {
+  const target: RedshiftTarget = o.stack
+    ? { ...(await stackTarget(o.stack, o.region)), secretArn: o.secretArn }
+    : { workgroupName: o.workgroup, clusterIdentifier: o.cluster, database: o.database, secretArn: o.secretArn, dbUser: o.dbUser };
+  const executor = new DataApiExecutor(new RedshiftDataClient(o.region ? { region: o.region } : {}), target, { attempts: 3, timeoutMs: 10 * 60 * 1000 });
+  try {
+    return await executor.query(sql);
+  } catch (err) {
+    const e = err as Error;
+    if (/credential|Could not load|getaddrinfo|ECONNREFUSED|ENOTFOUND|Region is missing/i.test(e.message)) {
+      throw new Error(`cannot reach Redshift (${target.workgroupName ?? target.clusterIdentifier}): ${e.message}`);
+    }
+    throw e;
+  } finally {
+    await executor.close();
+  }
+}
+
+async function runLocally(name: string, sql: string, o: QueryOptions): Promise<Row[]> {
+  const url = runningInstance(o.dataDir);
+  if (url) {
+    const res = await fetch(`${url}/api/query/${encodeURIComponent(name)}${o.since ? `?since=${encodeURIComponent(o.since)}` : ''}`);
+    const body = (await res.json()) as Row[] | { error: string };
+    if (!res.ok) throw new Error((body as { error: string }).error);
+    return body as Row[];
+  }
+  if (!existsSync(join(o.dataDir, 'warehouse'))) throw new Error(`no local data in ${o.dataDir}: run "clickstream start" or "clickstream import" first`);
+  let db: StatementExecutor | undefined;
+  try {
+    const data = await openData(o.dataDir);
+    db = data.db;
+    await data.log.close();
+    return await db.query(sql);
+  } finally {
+    await db?.close();
+  }
+}
+
+export async function query(name: string | undefined, o: QueryOptions): Promise<void> {
+  if (o.list || !name) {
+    for (const q of listQueries()) process.stdout.write(`${q.name.padEnd(24)}${q.description}\n`);
+    if (!o.list && !name) process.exitCode = 1;
+    return;
+  }
+  const sql = renderQuery(name, { since: o.since });
+  const remote = Boolean(o.workgroup || o.cluster || o.stack);
+  const spinner = ora({ text: `running ${name} on ${remote ? 'Redshift' : 'the local warehouse'}`, stream: process.stderr, isSilent: !process.stderr.isTTY }).start();
+  try {
+    const rows = remote ? await runOnRedshift(sql, o) : await runLocally(name, sql, o);
+    spinner.stop();
+    process.stdout.write(formatRows(rows, o.format));
+  } catch (err) {
+    spinner.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+/**
+ * `clickstream`: run local mode, query the aggregate tables (locally or on Redshift), import
+ * historical data, send test events. Errors are one line naming the problem, exit code 1.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { resolve } from 'node:path';
+import { importFile } from './commands/import';
+import { query } from './commands/query';
+import { sendEvents } from './commands/send';
+import { start } from './commands/start';
+import { FORMATS } from './importers';
+import { OUTPUT_FORMATS } from './format';
+
+const program = new Command()
+  .name('clickstream')
+  .description('Real-time clickstream analytics you own: local mode, queries, imports.')
+  .showHelpAfterError();
+
+const dataDirOption = () => new Option('--data-dir <dir>', 'local mode state folder').default('.clickstream');
+const port = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535');
+  return n;
+};
+
+program
+  .command('start')
+  .description('run local mode: collector, demo shop and dashboard on one machine, no Docker, no AWS')
+  .addOption(dataDirOption())
+  .option('--port <port>', 'HTTP port', port, 8290)
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .action((o: { dataDir: string; port: number; host: string }) => start({ ...o, dataDir: resolve(o.dataDir) }));
+
+program
+  .command('query')
+  .description('run a named query (clickstream query --list shows them) on the local warehouse or on Redshift')
+  .argument('[name]', 'query name, e.g. campaign-now, top-pages, visitors-vs-last-week')
+  .option('--list', 'list the named queries')
+  .option('--since <when>', 'window start: 30m, 6h, 7d, today, or an ISO date')
+  .addOption(new Option('--format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('table'))
+  .addOption(dataDirOption())
+  .option('--workgroup <name>', 'Redshift Serverless workgroup (queries Redshift instead of local mode)')
+  .option('--cluster <id>', 'provisioned Redshift cluster identifier')
+  .option('--database <name>', 'Redshift database', 'clickstream')
+  .option('--secret-arn <arn>', 'Secrets Manager secret for the database user (default: IAM credentials)')
+  .option('--db-user <user>', 'database user for a provisioned cluster with IAM')
+  .option('--stack <name>', 'read the workgroup and database from a deployed stack\'s outputs')
+  .option('--region <region>', 'AWS region (default: from the environment)')
+  .action((name: string | undefined, o) => query(name, { ...o, dataDir: resolve(o.dataDir) }));
+
+program
+  .command('import')
+  .description('backfill historical data through the same pipeline (local mode)')
+  .argument('<file>', 'file to import')
+  .addOption(new Option('--format <format>', 'file format').choices([...FORMATS]).makeOptionMandatory())
+  .addOption(dataDirOption())
+  .option('--site <url>', 'site URL for logs that hold only paths (apache-combined)', 'http://localhost')
+  .option('--time <iso>', 'time stamp for rows that carry none (streamsets-csv); default now')
+  .option('--anonymise-ip', 'zero the last octet of imported IPs')
+  .action((file: string, o) => importFile(resolve(file), { ...o, dataDir: resolve(o.dataDir) }));
+
+program
+  .command('send')
+  .description('send test events to a collector')
+  .option('--url <url>', 'collector URL', 'http://127.0.0.1:8290')
+  .option('-n, --count <n>', 'number of events', (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new InvalidArgumentError('must be a whole number from 1 to 1000000');
+    return n;
+  }, 10)
+  .option('--campaign <name>', 'utm_campaign on the page URLs', 'test-campaign')
+  .action((o) => sendEvents(o));
+
+// Piping into `head` closes stdout early; that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => process.exit(err.code === 'EPIPE' ? 0 : 1));
+
+program.parseAsync().catch((err: Error) => {
+  process.stderr.write(`clickstream: ${err.message}\n`);
+  process.exit(1);
+});
