@@ -1,0 +1,70 @@
+/**
+ * Collector throughput and latency: autocannon against the real collector (full enrichment,
+ * local durable sink with fsync) and against a bare Node http server answering the same pixel,
+ * each in its own process, in the same run.
+ */
+import autocannon from 'autocannon';
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..');
+const PIXEL =
+  '/p.gif?e=pageView&url=' +
+  encodeURIComponent('https://shop.example.com/product/tea-42?utm_source=newsletter&utm_medium=email&utm_campaign=winter') +
+  '&r=' + encodeURIComponent('https://www.google.com/search?q=tea') + '&t=Green%20tea&sw=1920&sh=1080&vw=1280&vh=720&lang=en-GB&tz=Europe%2FLondon';
+const HEADERS = {
+  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+  'x-forwarded-for': '81.2.69.160',
+  cookie: 'cs_pid=0:mhx3k2:QmVuY2htYXJrUGFydHlJZDEyMzQ1Njc4; cs_sid=0:mhx3k2:QmVuY2htYXJrU2Vzc2lvbjEyMzQ1Njc4',
+};
+
+async function spawn(script: string, env: Record<string, string>): Promise<ChildProcess> {
+  const child = fork(join(ROOT, script), [], { env: { ...process.env, ...env }, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const url = `http://127.0.0.1:${env.PORT}/health`;
+  for (let i = 0; i < 200; i++) {
+    if (script.includes('bare')) {
+      await new Promise<void>((resolve) => child.once('message', () => resolve()));
+      return child;
+    }
+    if (await fetch(url).then((r) => r.ok, () => false)) return child;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${script} did not start`);
+}
+
+function rssPeakMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function load(port: number, options: Partial<autocannon.Options>): Promise<autocannon.Result> {
+  return autocannon({ url: `http://127.0.0.1:${port}${PIXEL}`, headers: HEADERS, connections: 32, duration: 8, pipelining: 1, ...options });
+}
+
+/** Runs the comparison and prints it. */
+export async function benchCollector(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-bench-'));
+  const bare = await spawn('bench/bare-server.ts', { PORT: '8391' });
+  const collector = await spawn('collector/main.ts', { PORT: '8392', HOST: '127.0.0.1', SINK: 'local', LOCAL_LOG_DIR: dir, TRUSTED_PROXIES: '1', COOKIE_SECURE: 'false' });
+  try {
+    await load(8391, { duration: 2 });
+    await load(8392, { duration: 2 });
+    const base = await load(8391, {});
+    const full = await load(8392, {});
+    const half = await load(8392, { overallRate: Math.round(full.requests.average / 2), duration: 8 });
+    const non2xx = full.non2xx + half.non2xx;
+    console.log('\n## Collector (GET /p.gif, full enrichment, local durable sink with fsync)');
+    console.log(`bare node http      : ${base.requests.average.toFixed(0)} req/s, p50 ${base.latency.p50} ms, p99 ${base.latency.p99} ms`);
+    console.log(`collector (peak)    : ${full.requests.average.toFixed(0)} req/s, p50 ${full.latency.p50} ms, p99 ${full.latency.p99} ms`);
+    console.log(`collector (50% rate): ${half.requests.average.toFixed(0)} req/s, p50 ${half.latency.p50} ms, p99 ${half.latency.p99} ms`);
+    console.log(`ratio collector/bare: ${(full.requests.average / base.requests.average).toFixed(2)} (target ≥ 0.5)`);
+    console.log(`collector peak RSS  : ${rssPeakMb(collector.pid!).toFixed(0)} MB (target ≤ 200 MB); non-2xx answers: ${non2xx}`);
+  } finally {
+    bare.kill();
+    collector.kill('SIGTERM');
+    await new Promise((r) => collector.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

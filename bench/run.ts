@@ -1,0 +1,18 @@
+/** `npm run bench`: prints every figure with its target; ratios come from baselines measured in the same run. */
+import { benchAggregator } from './aggregator';
+import { benchCollector } from './collector';
+import { benchFreshness } from './freshness';
+import { benchTracker } from './tracker';
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  if (!only || only === 'tracker') benchTracker();
+  if (!only || only === 'aggregator') await benchAggregator();
+  if (!only || only === 'freshness') await benchFreshness();
+  if (!only || only === 'collector') await benchCollector();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
