@@ -1,0 +1,33 @@
+/**
+ * Custom resource: applies sql/migrations to Redshift through the Data API (as the admin
+ * secret), then gives each writer role its database user and grants. Runs on every deploy
+ * whose migration files changed; migrations already applied are skipped.
+ */
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { DataApiExecutor } from '../warehouse/data-api';
+import { literal } from '../warehouse/literal';
+import { migrate, readMigrations } from '../warehouse/migrations';
+
+/** The database user Redshift Serverless maps an IAM role's temporary credentials to. */
+export const iamUser = (roleName: string) => `IAMR:${roleName}`;
+
+/** The statements that let a role's user read and write the tables, creating the user if needed. */
+export function grantStatements(user: string, exists: boolean): string[] {
+  const quoted = `"${user.replace(/"/g, '""')}"`;
+  return [...(exists ? [] : [`CREATE USER ${quoted} PASSWORD DISABLE`]), `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${quoted}`];
+}
+
+export const handler = async (event: CloudFormationCustomResourceEvent) => {
+  const p = event.ResourceProperties as unknown as { WorkgroupName: string; Database: string; SecretArn: string; WriterRoleNames: string[] };
+  const physical = `clickstream-migrations-${p.Database}`;
+  if (event.RequestType === 'Delete') return { PhysicalResourceId: physical };
+  const executor = new DataApiExecutor(new RedshiftDataClient({}), { workgroupName: p.WorkgroupName, database: p.Database, secretArn: p.SecretArn });
+  const applied = await migrate(executor, 'redshift', readMigrations(process.env.MIGRATIONS_DIR));
+  for (const role of p.WriterRoleNames) {
+    const user = iamUser(role);
+    const found = await executor.query(`SELECT usename FROM pg_user WHERE usename = ${literal(user)}`);
+    await executor.transaction(grantStatements(user, found.length > 0));
+  }
+  return { PhysicalResourceId: physical, Data: { Applied: applied.join(',') || 'none' } };
+};

@@ -1,0 +1,34 @@
+/**
+ * Custom resource: installs the raw-event index template and retention (ISM) policy, and maps
+ * the indexer role to a write role under fine-grained access control. Runs in the VPC, signed
+ * as the domain's master role.
+ */
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { indexTemplate, retentionPolicy } from '../indexer/bulk';
+import { openSearchClient } from '../indexer/opensearch';
+
+/** The OpenSearch security role the indexer is mapped to: write access to the event indices only. */
+export function writerRole(prefix: string) {
+  return {
+    cluster_permissions: ['cluster_composite_ops', 'indices:admin/template/get'],
+    index_permissions: [{ index_patterns: [`${prefix}-*`], allowed_actions: ['crud', 'create_index', 'indices:admin/mapping/put'] }],
+  };
+}
+
+export const handler = async (event: CloudFormationCustomResourceEvent) => {
+  const p = event.ResourceProperties as unknown as { Endpoint: string; Prefix: string; RetentionDays: string; WriterRoleArn: string };
+  const physical = `clickstream-search-${p.Prefix}`;
+  if (event.RequestType === 'Delete') return { PhysicalResourceId: physical };
+  const client = openSearchClient(p.Endpoint, process.env.AWS_REGION);
+  const role = `${p.Prefix}_writer`;
+  await client.transport.request({ method: 'PUT', path: `/_plugins/_security/api/roles/${role}`, body: writerRole(p.Prefix) });
+  await client.transport.request({ method: 'PUT', path: `/_plugins/_security/api/rolesmapping/${role}`, body: { backend_roles: [p.WriterRoleArn] } });
+  await client.transport.request({ method: 'PUT', path: `/_index_template/${p.Prefix}`, body: indexTemplate(p.Prefix) });
+  const policyPath = `/_plugins/_ism/policies/${p.Prefix}-retention`;
+  const policy = retentionPolicy(p.Prefix, Number(p.RetentionDays));
+  const existing = await client.transport.request({ method: 'GET', path: policyPath }, { ignore: [404] });
+  const body = existing.body as { _seq_no?: number; _primary_term?: number };
+  const guard = existing.statusCode === 200 ? { if_seq_no: body._seq_no, if_primary_term: body._primary_term } : {};
+  await client.transport.request({ method: 'PUT', path: policyPath, querystring: guard, body: policy });
+  return { PhysicalResourceId: physical };
+};

@@ -1,0 +1,97 @@
+/**
+ * Builds the whole clickstream app from a validated configuration: one stack per lifecycle,
+ * wired with typed props, checked by cdk-nag's AWS Solutions pack.
+ */
+import { App, CfnOutput, Stack, Validations, type Environment } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { ClickstreamConfig } from './config';
+import { acknowledgeFindings } from './nag-acknowledgements';
+import { CollectorStack } from './stacks/collector-stack';
+import { MonitoringStack } from './stacks/monitoring-stack';
+import { NetworkStack } from './stacks/network-stack';
+import { ProcessingStack } from './stacks/processing-stack';
+import { StorageStack } from './stacks/storage-stack';
+import { StreamingStack } from './stacks/streaming-stack';
+
+/** The stacks of one deployment. */
+export interface ClickstreamStacks {
+  network: NetworkStack;
+  streaming: StreamingStack;
+  storage: StorageStack;
+  collector: CollectorStack;
+  processing: ProcessingStack;
+  monitoring: MonitoringStack;
+}
+
+/** Adds every stack to `app`. */
+export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstream'): ClickstreamStacks {
+  const env: Environment = { region: config.region, ...(config.account ? { account: config.account } : {}) };
+  const network = new NetworkStack(app, `${prefix}Network`, { env, availabilityZones: config.availabilityZones, natGateways: config.natGateways });
+  const vpc = network.vpc;
+  const streaming = new StreamingStack(app, `${prefix}Streaming`, { env, vpc, ...config.msk });
+  const storage = new StorageStack(app, `${prefix}Storage`, {
+    env,
+    vpc,
+    redshiftBaseCapacityRpu: config.redshift.baseCapacityRpu,
+    database: config.redshift.database,
+    openSearchInstanceType: config.openSearch.instanceType,
+    openSearchVolumeGiB: config.openSearch.volumeGiB,
+    retentionDays: config.openSearch.retentionDays,
+    archive: config.archive,
+  });
+  const topics = { events: streaming.eventsTopic.topicName, bad: streaming.badTopic.topicName };
+  const collector = new CollectorStack(app, `${prefix}Collector`, {
+    env,
+    vpc,
+    cluster: streaming.cluster,
+    clusterSecurityGroup: streaming.securityGroup,
+    topics,
+    accessLogsBucket: storage.accessLogsBucket,
+    ...config.collector,
+  });
+  collector.addStackDependency(streaming);
+  const processing = new ProcessingStack(app, `${prefix}Processing`, {
+    env,
+    vpc,
+    cluster: streaming.cluster,
+    topics: { events: streaming.eventsTopic, bad: streaming.badTopic },
+    workgroup: storage.workgroup,
+    database: config.redshift.database,
+    domain: storage.domain,
+    searchClientSecurityGroup: storage.searchClientSecurityGroup,
+    archiveBucket: storage.archiveBucket,
+    roles: { aggregator: storage.aggregatorRole, indexer: storage.indexerRole, archiver: storage.archiverRole },
+    batchSize: config.processing.batchSize,
+    batchWindowSeconds: config.processing.batchWindowSeconds,
+    partitions: config.msk.partitions,
+  });
+  const monitoring = new MonitoringStack(app, `${prefix}Monitoring`, {
+    env,
+    collector: collector.service,
+    cluster: streaming.cluster,
+    topic: topics.events,
+    processors: { Aggregator: processing.aggregator, Indexer: processing.indexer, Archiver: processing.archiver },
+    workgroup: storage.workgroup,
+    domain: storage.domain,
+    alarmEmail: config.alarmEmail,
+  });
+
+  const scheme = config.collector.certificateArn ? 'https' : 'http';
+  const url = `${scheme}://${collector.service.loadBalancer.loadBalancerDnsName}`;
+  output(collector, 'CollectorUrl', url, 'Collector endpoint (put your own DNS name in front of it)');
+  output(collector, 'TrackerSnippet', `<script src="${url}/clickstream.js" data-collector="${url}" defer></script>`, 'Paste into your pages');
+  output(storage, 'RedshiftWorkgroup', storage.workgroup.workgroupName, 'npx clickstream query <name> --workgroup <this> --database <RedshiftDatabase>');
+  output(storage, 'RedshiftDatabase', config.redshift.database, 'Database holding the aggregate tables');
+  output(storage, 'OpenSearchDashboardsUrl', `https://${storage.domain.domainEndpoint}/_dashboards`, 'Raw events (reachable from inside the VPC)');
+  output(storage, 'ArchiveBucket', storage.archiveBucket.bucketName, 'gzip NDJSON archive: events/ and bad/');
+  output(monitoring, 'DashboardUrl', `https://${config.region}.console.aws.amazon.com/cloudwatch/home?region=${config.region}#dashboards:name=${monitoring.dashboard.dashboardName}`, 'CloudWatch dashboard');
+
+  const stacks = { network, streaming, storage, collector, processing, monitoring };
+  acknowledgeFindings(stacks);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return stacks;
+}
+
+function output(stack: Stack, id: string, value: string, description: string): void {
+  new CfnOutput(stack, id, { value, description });
+}

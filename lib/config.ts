@@ -1,0 +1,148 @@
+/**
+ * The deployment configuration: one typed object read from the `clickstream` key of the cdk.json
+ * context, validated once at app start with errors that name the key and the allowed values.
+ * Stacks receive plain typed props and never read context themselves.
+ */
+
+/** Everything a deployment can set. */
+export interface ClickstreamConfig {
+  /** Account to deploy to; empty means the CLI's current account. */
+  account?: string;
+  /** Region to deploy to. */
+  region: string;
+  /**
+   * Three AZ names in {@link region}. Given explicitly so an environment-agnostic synth still
+   * spreads MSK and OpenSearch over three AZs (CDK falls back to two otherwise).
+   */
+  availabilityZones: string[];
+  /** NAT gateways (1 = cheapest; 3 = one per AZ for zonal resilience). */
+  natGateways: number;
+  msk: {
+    instanceType: string;
+    kafkaVersion: string;
+    brokerStorageGiB: number;
+    partitions: number;
+    retentionHours: number;
+  };
+  collector: {
+    cpu: number;
+    memoryMiB: number;
+    minTasks: number;
+    maxTasks: number;
+    requestsPerTarget: number;
+    /** ACM certificate ARN for HTTPS on the ALB; empty serves HTTP on port 80. */
+    certificateArn: string;
+    allowedOrigins: string;
+    cookieDomain: string;
+    /** Requests per 5 minutes per IP for the WAF rate rule; 0 deploys no WAF. */
+    wafRateLimit: number;
+  };
+  processing: {
+    batchSize: number;
+    batchWindowSeconds: number;
+  };
+  redshift: {
+    baseCapacityRpu: number;
+    database: string;
+  };
+  openSearch: {
+    instanceType: string;
+    volumeGiB: number;
+    retentionDays: number;
+  };
+  archive: {
+    infrequentAccessAfterDays: number;
+    glacierAfterDays: number;
+    expireAfterDays: number;
+  };
+  /** E-mail address subscribed to the alarm topic; empty subscribes nobody. */
+  alarmEmail: string;
+}
+
+/** A configuration value that is missing or out of range. */
+export class ConfigError extends Error {}
+
+/** The defaults: a small, secure deployment. */
+export const DEFAULT_CONFIG: ClickstreamConfig = {
+  region: 'eu-west-1',
+  availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+  natGateways: 1,
+  msk: { instanceType: 'kafka.m7g.large', kafkaVersion: '3.8.x', brokerStorageGiB: 100, partitions: 3, retentionHours: 168 },
+  collector: { cpu: 512, memoryMiB: 1024, minTasks: 2, maxTasks: 10, requestsPerTarget: 5000, certificateArn: '', allowedOrigins: '*', cookieDomain: '', wafRateLimit: 2000 },
+  processing: { batchSize: 1000, batchWindowSeconds: 1 },
+  redshift: { baseCapacityRpu: 8, database: 'clickstream' },
+  openSearch: { instanceType: 't3.medium.search', volumeGiB: 20, retentionDays: 30 },
+  archive: { infrequentAccessAfterDays: 30, glacierAfterDays: 90, expireAfterDays: 730 },
+  alarmEmail: '',
+};
+
+const SUPPORTED_KAFKA = ['3.6.0', '3.7.x', '3.8.x', '3.9.x', '3.7.x.kraft', '3.8.x.kraft', '3.9.x.kraft', '4.0.x.kraft', '4.1.x.kraft'];
+
+type Json = Record<string, unknown>;
+
+function merge<T>(base: T, override: unknown, path: string): T {
+  if (override === undefined) return base;
+  if (typeof base !== 'object' || base === null || Array.isArray(base)) return override as T;
+  if (typeof override !== 'object' || override === null || Array.isArray(override)) throw new ConfigError(`${path}: must be an object`);
+  const out: Json = { ...(base as Json) };
+  for (const [k, v] of Object.entries(override)) {
+    if (!(k in out) && k !== 'account') throw new ConfigError(`${path}.${k}: unknown setting; known: ${Object.keys(base as Json).join(', ')}`);
+    out[k] = merge((base as Json)[k], v, `${path}.${k}`);
+  }
+  return out as T;
+}
+
+function int(value: unknown, key: string, min: number, max: number, multipleOf = 1): void {
+  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max || (value as number) % multipleOf !== 0) {
+    throw new ConfigError(`clickstream.${key}: ${JSON.stringify(value)} must be an integer from ${min} to ${max}${multipleOf > 1 ? ` in steps of ${multipleOf}` : ''}`);
+  }
+}
+
+/** Reads and validates the configuration from the `clickstream` context value. */
+export function loadConfig(context: unknown): ClickstreamConfig {
+  const c = merge(DEFAULT_CONFIG, context, 'clickstream');
+  if (c.account !== undefined && !/^\d{12}$/.test(c.account)) throw new ConfigError(`clickstream.account: "${c.account}" must be a 12-digit AWS account id`);
+  if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(c.region)) throw new ConfigError(`clickstream.region: "${c.region}" is not an AWS region name like eu-west-1`);
+  if (!Array.isArray(c.availabilityZones) || c.availabilityZones.length !== 3 || new Set(c.availabilityZones).size !== 3) {
+    throw new ConfigError('clickstream.availabilityZones: give exactly 3 distinct AZ names (MSK and OpenSearch place one node per AZ)');
+  }
+  for (const az of c.availabilityZones) {
+    if (!new RegExp(`^${c.region}[a-z]$`).test(az)) throw new ConfigError(`clickstream.availabilityZones: "${az}" is not an AZ of ${c.region}`);
+  }
+  int(c.natGateways, 'natGateways', 1, 3);
+  if (!/^kafka\.(m5|m7g)\.\w+$/.test(c.msk.instanceType)) {
+    throw new ConfigError(`clickstream.msk.instanceType: "${c.msk.instanceType}" must be a kafka.m5.* or kafka.m7g.* type (t3 allows only 4 new IAM connections per second)`);
+  }
+  if (!SUPPORTED_KAFKA.includes(c.msk.kafkaVersion)) throw new ConfigError(`clickstream.msk.kafkaVersion: "${c.msk.kafkaVersion}" must be one of ${SUPPORTED_KAFKA.join(', ')}`);
+  int(c.msk.brokerStorageGiB, 'msk.brokerStorageGiB', 1, 16384);
+  int(c.msk.partitions, 'msk.partitions', 1, 1000);
+  int(c.msk.retentionHours, 'msk.retentionHours', 1, 8760);
+  const fargate: Record<number, [number, number]> = { 256: [512, 2048], 512: [1024, 4096], 1024: [2048, 8192], 2048: [4096, 16384], 4096: [8192, 30720] };
+  if (!fargate[c.collector.cpu]) throw new ConfigError(`clickstream.collector.cpu: ${c.collector.cpu} must be one of ${Object.keys(fargate).join(', ')}`);
+  const [lo, hi] = fargate[c.collector.cpu];
+  int(c.collector.memoryMiB, 'collector.memoryMiB', lo, hi, c.collector.cpu === 256 ? 512 : 1024);
+  int(c.collector.minTasks, 'collector.minTasks', 1, 100);
+  int(c.collector.maxTasks, 'collector.maxTasks', c.collector.minTasks, 1000);
+  int(c.collector.requestsPerTarget, 'collector.requestsPerTarget', 1, 1_000_000);
+  int(c.collector.wafRateLimit, 'collector.wafRateLimit', 0, 2_000_000_000);
+  if (c.collector.wafRateLimit !== 0 && c.collector.wafRateLimit < 10) throw new ConfigError('clickstream.collector.wafRateLimit: must be 0 (no WAF) or at least 10');
+  if (c.collector.certificateArn && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/.test(c.collector.certificateArn)) {
+    throw new ConfigError(`clickstream.collector.certificateArn: "${c.collector.certificateArn}" is not an ACM certificate ARN`);
+  }
+  int(c.processing.batchSize, 'processing.batchSize', 1, 10000);
+  int(c.processing.batchWindowSeconds, 'processing.batchWindowSeconds', 0, 300);
+  if (!(c.redshift.baseCapacityRpu === 4 || (c.redshift.baseCapacityRpu >= 8 && c.redshift.baseCapacityRpu <= 1024 && c.redshift.baseCapacityRpu % 8 === 0))) {
+    throw new ConfigError(`clickstream.redshift.baseCapacityRpu: ${c.redshift.baseCapacityRpu} must be 4, or a multiple of 8 from 8 to 1024`);
+  }
+  if (!/^[a-z_][a-z0-9_$]{0,63}$/.test(c.redshift.database)) throw new ConfigError(`clickstream.redshift.database: "${c.redshift.database}" is not a valid database name`);
+  if (!/^[a-z0-9]+\.[a-z0-9]+\.search$/.test(c.openSearch.instanceType) || c.openSearch.instanceType.startsWith('t2.') || c.openSearch.instanceType === 't3.small.search') {
+    throw new ConfigError(`clickstream.openSearch.instanceType: "${c.openSearch.instanceType}" must be a *.search type that supports encryption at rest (not t2.* or t3.small.search)`);
+  }
+  int(c.openSearch.volumeGiB, 'openSearch.volumeGiB', 10, 16384);
+  int(c.openSearch.retentionDays, 'openSearch.retentionDays', 1, 3650);
+  int(c.archive.infrequentAccessAfterDays, 'archive.infrequentAccessAfterDays', 30, 36500);
+  int(c.archive.glacierAfterDays, 'archive.glacierAfterDays', c.archive.infrequentAccessAfterDays + 1, 36500);
+  int(c.archive.expireAfterDays, 'archive.expireAfterDays', c.archive.glacierAfterDays + 1, 36500);
+  if (c.alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(c.alarmEmail)) throw new ConfigError(`clickstream.alarmEmail: "${c.alarmEmail}" is not an e-mail address`);
+  return c;
+}

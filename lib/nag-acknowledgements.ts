@@ -1,0 +1,86 @@
+/**
+ * The cdk-nag (AwsSolutions) findings we accept. Each is acknowledged on the narrowest construct,
+ * with the reason. Everything else is fixed in the stacks. `test/infra/nag.test.ts` fails when a
+ * finding has no acknowledgement, or when an acknowledgement no longer matches anything.
+ */
+import { Stack, Validations, type CfnResource } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import type { ClickstreamStacks } from './app';
+
+const BASIC = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
+const VPC_ACCESS = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]';
+const MSK_EXECUTION = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole]';
+const S3_ON_FAILURE = ['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*'].map((a) => `AwsSolutions-IAM5[Action::${a}]`);
+
+function ack(construct: IConstruct, reason: string, ...ids: string[]): void {
+  for (const id of ids) Validations.of(construct).acknowledge({ id, reason });
+}
+
+/** A construct by its path below a stack, failing loudly when the path no longer exists. */
+function at(stack: Stack, path: string): IConstruct {
+  const found = stack.node.tryFindChild(path.split('/')[0]);
+  let node: IConstruct | undefined = found;
+  for (const part of path.split('/').slice(1)) node = node?.node.tryFindChild(part);
+  if (!node) throw new Error(`nag acknowledgement: no construct ${stack.stackName}/${path}`);
+  return node;
+}
+
+/** The CloudFormation logical id of a construct's resource, as nag findings name it. */
+function logicalId(construct: IConstruct): string {
+  return Stack.of(construct).resolve((construct.node.defaultChild as CfnResource).logicalId) as string;
+}
+
+/** Applies every acknowledgement. */
+export function acknowledgeFindings({ storage, collector }: ClickstreamStacks): void {
+  const archiveObjects = `AwsSolutions-IAM5[Resource::<${logicalId(storage.archiveBucket)}.Arn>/*]`;
+
+  // Lambda execution roles: the AWS managed execution policies grant only log writing (and ENI
+  // management for VPC functions; MSK cluster description for event source mappings).
+  for (const role of [storage.aggregatorRole, storage.archiverRole]) ack(role, 'AWSLambdaBasicExecutionRole grants only CloudWatch Logs writes for this function.', BASIC);
+  for (const role of [storage.indexerRole, at(storage, 'SearchSetupRole')]) ack(role, 'AWSLambdaVPCAccessExecutionRole grants only logs and the ENI actions a VPC function needs.', VPC_ACCESS);
+  for (const role of [storage.aggregatorRole, storage.indexerRole, storage.archiverRole]) {
+    ack(role, 'ManagedKafkaEventSource attaches AWSLambdaMSKExecutionRole (kafka:Describe*, GetBootstrapBrokers, ENI actions); the data-plane kafka-cluster actions are granted separately on exact ARNs.', MSK_EXECUTION);
+    ack(
+      role,
+      'The ESM on-failure destination (S3OnFailureDestination) grants read/write on the archive bucket; Lambda needs PutObject and ListBucket there to record failed batches.',
+      ...S3_ON_FAILURE,
+      archiveObjects,
+    );
+  }
+  ack(storage.indexerRole, 'Refused events are written under bad/indexer/ with one object per offset range; the key suffix is not known in advance.', `AwsSolutions-IAM5[Resource::<${logicalId(storage.archiveBucket)}.Arn>/bad/indexer/*]`);
+  const domainId = logicalId(storage.domain);
+  ack(
+    storage.indexerRole,
+    'Raw events go to daily indices clickstream-YYYY.MM.DD; the pattern covers exactly those indices and their documents.',
+    `AwsSolutions-IAM5[Resource::<${domainId}.Arn>/clickstream-*]`,
+    `AwsSolutions-IAM5[Resource::<${domainId}.Arn>/clickstream-*/*]`,
+  );
+  ack(at(storage, 'SearchSetupRole'), 'The setup function is the FGAC master user: it installs the index template, the ISM policy and the role mapping, all under the domain ARN.', `AwsSolutions-IAM5[Resource::<${domainId}.Arn>/*]`);
+
+  const dataApi = 'redshift-data DescribeStatement, GetStatementResult and CancelStatement act on statement ids that have no ARN; the Data API only lets the submitting identity use them.';
+  ack(storage.aggregatorRole, dataApi, 'AwsSolutions-IAM5[Resource::*]');
+  ack(at(storage, 'MigrateFunction'), dataApi, 'AwsSolutions-IAM5[Resource::*]');
+  ack(at(storage, 'MigrateFunction'), 'AWSLambdaBasicExecutionRole grants only CloudWatch Logs writes for this function.', BASIC);
+  ack(storage.adminSecret, 'The Redshift admin password is used only by the migration custom resource; rotating it would need a rotation function that also updates the namespace.', 'AwsSolutions-SMG4');
+
+  // CDK-internal functions: the custom-resource provider framework and AwsCustomResource singleton.
+  for (const provider of ['MigrateProvider', 'SearchSetupProvider']) {
+    const onEvent = at(storage, `${provider}/framework-onEvent`);
+    ack(onEvent, 'CDK Provider framework function: AWSLambdaBasicExecutionRole for its logs only.', BASIC);
+    ack(onEvent, 'CDK Provider framework function: it invokes the handler function and its versions (<arn>:*).', `AwsSolutions-IAM5[Resource::<${logicalId(at(storage, provider === 'MigrateProvider' ? 'MigrateFunction' : 'SearchSetupFunction'))}.Arn>:*]`);
+    ack(onEvent, 'CDK Provider framework function runtime is chosen by aws-cdk-lib.', 'AwsSolutions-L1');
+  }
+  const singleton = storage.node.tryFindChild('AWS679f53fac002430cb0da5b7982bd2287');
+  if (singleton) {
+    ack(singleton, 'CDK AwsCustomResource singleton function: AWSLambdaBasicExecutionRole for its logs only.', BASIC);
+    ack(singleton, 'CDK AwsCustomResource singleton function runtime is chosen by aws-cdk-lib.', 'AwsSolutions-L1');
+  }
+  ack(at(storage, 'Search'), 'CDK creates a CloudWatch Logs resource policy for the domain logs with a custom resource; logs:PutResourcePolicy has no resource-level scoping.', 'AwsSolutions-IAM5[Resource::*]');
+  ack(at(storage, 'Search'), 'The domain is only reachable inside the VPC, from the search-client security group; an IP allowlist adds nothing.', 'AwsSolutions-OS3');
+  ack(at(storage, 'Search'), 'The small default runs three data nodes without dedicated masters to keep cost low; production sizes should add them.', 'AwsSolutions-OS4');
+
+  // The collector is a public endpoint for browsers.
+  ack(at(collector, 'Service/LB/SecurityGroup'), 'The collector receives events from any browser on the internet: its load balancer must accept 0.0.0.0/0 on the listener port.', 'AwsSolutions-EC23');
+  ack(at(collector, 'Service/TaskDef'), 'The environment holds non-secret settings only (topic names, cluster ARN, limits); there are no credentials: the task role signs MSK IAM tokens.', 'AwsSolutions-ECS2');
+  ack(at(collector, 'Service/TaskDef/ExecutionRole'), 'ecr:GetAuthorizationToken has no resource-level permissions; CDK adds it for pulling the image.', 'AwsSolutions-IAM5[Resource::*]');
+}

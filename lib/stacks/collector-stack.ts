@@ -1,0 +1,149 @@
+import { Duration, IgnoreMode, Stack, type StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as msk from 'aws-cdk-lib/aws-msk';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import type { Construct } from 'constructs';
+import { join } from 'node:path';
+import { topicArn } from '../kafka-arns';
+import { MSK_IAM_PORT } from './streaming-stack';
+
+/** Props of {@link CollectorStack}. */
+export interface CollectorStackProps extends StackProps {
+  vpc: ec2.IVpc;
+  cluster: msk.CfnCluster;
+  clusterSecurityGroup: ec2.ISecurityGroup;
+  topics: { events: string; bad: string };
+  accessLogsBucket: s3.IBucket;
+  cpu: number;
+  memoryMiB: number;
+  minTasks: number;
+  maxTasks: number;
+  requestsPerTarget: number;
+  /** @default HTTP on port 80 when empty */
+  certificateArn: string;
+  allowedOrigins: string;
+  cookieDomain: string;
+  /** @default no WAF when 0 */
+  wafRateLimit: number;
+}
+
+/** Seconds the collector needs to drain: deregistration delay and stop timeout are matched to it. */
+export const DRAIN_SECONDS = 30;
+const COLLECTOR_PORT = 8290;
+
+/**
+ * The collector: an ECS Fargate service built from collector/Dockerfile behind an ALB, with a
+ * health check on /health, a deployment circuit breaker, autoscaling on requests and CPU, and
+ * exactly the kafka-cluster actions a producer needs.
+ */
+export class CollectorStack extends Stack {
+  public readonly service: ecsPatterns.ApplicationLoadBalancedFargateService;
+
+  constructor(scope: Construct, id: string, props: CollectorStackProps) {
+    super(scope, id, props);
+    const https = Boolean(props.certificateArn);
+    const cluster = new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
+    this.service = new ecsPatterns.ApplicationLoadBalancedFargateService(this, 'Service', {
+      cluster,
+      cpu: props.cpu,
+      memoryLimitMiB: props.memoryMiB,
+      desiredCount: props.minTasks,
+      publicLoadBalancer: true,
+      ...(https
+        ? { certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn), protocol: elbv2.ApplicationProtocol.HTTPS, redirectHTTP: true, sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS }
+        : {}),
+      circuitBreaker: { rollback: true },
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      healthCheckGracePeriod: Duration.seconds(30),
+      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+      taskImageOptions: {
+        image: ecs.ContainerImage.fromAsset(join(__dirname, '../..'), {
+          file: 'collector/Dockerfile',
+          platform: Platform.LINUX_AMD64,
+          ignoreMode: IgnoreMode.DOCKER,
+          exclude: ['node_modules', 'cdk.out', '.git', 'test', '.clickstream'],
+        }),
+        containerPort: COLLECTOR_PORT,
+        logDriver: ecs.LogDrivers.awsLogs({ streamPrefix: 'collector', logGroup }),
+        environment: {
+          SINK: 'kafka',
+          MSK_CLUSTER_ARN: props.cluster.attrArn,
+          KAFKA_TOPIC: props.topics.events,
+          KAFKA_BAD_TOPIC: props.topics.bad,
+          TRUSTED_PROXIES: '1',
+          ALLOWED_ORIGINS: props.allowedOrigins,
+          COOKIE_DOMAIN: props.cookieDomain,
+          COOKIE_SECURE: String(https),
+          SHUTDOWN_DELAY_MS: '2000',
+          SHUTDOWN_TIMEOUT_MS: String((DRAIN_SECONDS - 5) * 1000),
+          EMF_INTERVAL_MS: '60000',
+        },
+      },
+    });
+    // Fargate sends SIGKILL after stopTimeout; the collector drains within DRAIN_SECONDS - 5.
+    // ECS's init process forwards signals and reaps zombies.
+    const cfnTask = this.service.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition;
+    cfnTask.addPropertyOverride('ContainerDefinitions.0.StopTimeout', DRAIN_SECONDS);
+    cfnTask.addPropertyOverride('ContainerDefinitions.0.LinuxParameters', { InitProcessEnabled: true });
+
+    this.service.targetGroup.configureHealthCheck({ path: '/health', healthyHttpCodes: '200', interval: Duration.seconds(10), timeout: Duration.seconds(5), healthyThresholdCount: 2, unhealthyThresholdCount: 2 });
+    this.service.targetGroup.setAttribute('deregistration_delay.timeout_seconds', String(DRAIN_SECONDS));
+    this.service.loadBalancer.setAttribute('idle_timeout.timeout_seconds', '60');
+    this.service.loadBalancer.logAccessLogs(props.accessLogsBucket, 'alb');
+
+    const scaling = this.service.service.autoScaleTaskCount({ minCapacity: props.minTasks, maxCapacity: props.maxTasks });
+    scaling.scaleOnRequestCount('Requests', { requestsPerTarget: props.requestsPerTarget, targetGroup: this.service.targetGroup });
+    scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60 });
+
+    // Producer rights: connect, describe and write the two topics (idempotently).
+    const taskRole = this.service.taskDefinition.taskRole;
+    taskRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'], resources: [props.cluster.attrArn] }));
+    taskRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+        resources: [topicArn(this, props.cluster.attrArn, props.topics.events), topicArn(this, props.cluster.attrArn, props.topics.bad)],
+      }),
+    );
+    taskRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:WriteDataIdempotently'], resources: [props.cluster.attrArn] }));
+    taskRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kafka:GetBootstrapBrokers'], resources: [props.cluster.attrArn] }));
+    new ec2.CfnSecurityGroupIngress(this, 'KafkaFromCollector', {
+      groupId: props.clusterSecurityGroup.securityGroupId,
+      sourceSecurityGroupId: this.service.service.connections.securityGroups[0].securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: MSK_IAM_PORT,
+      toPort: MSK_IAM_PORT,
+      description: 'Collector tasks produce to MSK (IAM/TLS)',
+    });
+
+    if (props.wafRateLimit > 0) this.waf(props.wafRateLimit);
+  }
+
+  private waf(limit: number): void {
+    const acl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'clickstream-collector', sampledRequestsEnabled: true },
+      rules: [
+        {
+          name: 'RatePerIp',
+          priority: 0,
+          action: { block: {} },
+          // The ALB's client is the visitor, so the source IP is the one to limit (X-Forwarded-For can be forged).
+          statement: { rateBasedStatement: { limit, aggregateKeyType: 'IP' } },
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'clickstream-rate', sampledRequestsEnabled: true },
+        },
+      ],
+    });
+    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: this.service.loadBalancer.loadBalancerArn, webAclArn: acl.attrArn });
+  }
+}

@@ -1,0 +1,90 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as msk from 'aws-cdk-lib/aws-msk';
+import type * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
+import type * as redshift from 'aws-cdk-lib/aws-redshiftserverless';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import type { Processor } from './processing-stack';
+
+/** Props of {@link MonitoringStack}. */
+export interface MonitoringStackProps extends StackProps {
+  collector: ecsPatterns.ApplicationLoadBalancedFargateService;
+  cluster: msk.CfnCluster;
+  topic: string;
+  processors: Record<string, Processor>;
+  workgroup: redshift.CfnWorkgroup;
+  domain: opensearch.IDomain;
+  /** @default no subscription when empty */
+  alarmEmail: string;
+}
+
+/** A CloudWatch dashboard over the whole river and the alarms that page someone. */
+export class MonitoringStack extends Stack {
+  public readonly alarmTopic: sns.Topic;
+  public readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: MonitoringStackProps) {
+    super(scope, id, props);
+    this.alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: new kms.Key(this, 'AlarmsKey', { enableKeyRotation: true, description: 'clickstream alarm topic' }), enforceSSL: true });
+    if (props.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    const alarm = (id: string, metric: cloudwatch.IMetric, threshold: number, description: string) => {
+      const a = new cloudwatch.Alarm(this, id, { metric, threshold, evaluationPeriods: 3, datapointsToAlarm: 2, alarmDescription: description, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING });
+      a.addAlarmAction(new actions.SnsAction(this.alarmTopic));
+      return a;
+    };
+
+    const lb = props.collector.loadBalancer.metrics;
+    const requests = lb.requestCount({ period: Duration.minutes(1) });
+    const errors5xx = props.collector.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1) });
+    const latency = props.collector.targetGroup.metrics.targetResponseTime({ period: Duration.minutes(1), statistic: 'p99' });
+    const unhealthy = props.collector.targetGroup.metrics.unhealthyHostCount({ period: Duration.minutes(1) });
+    const clusterName = props.cluster.clusterName;
+    const lag = (group: string) =>
+      new cloudwatch.Metric({ namespace: 'AWS/Kafka', metricName: 'MaxOffsetLag', dimensionsMap: { 'Cluster Name': clusterName, 'Consumer Group': group, Topic: props.topic }, period: Duration.minutes(1), statistic: 'Maximum' });
+    const workgroupName = props.workgroup.workgroupName;
+    const rpu = new cloudwatch.Metric({ namespace: 'AWS/Redshift-Serverless', metricName: 'ComputeCapacity', dimensionsMap: { Workgroup: workgroupName }, period: Duration.minutes(5) });
+    const queryFailures = new cloudwatch.Metric({ namespace: 'AWS/Redshift-Serverless', metricName: 'QueriesFailed', dimensionsMap: { Workgroup: workgroupName, DatabaseName: 'clickstream' }, period: Duration.minutes(5), statistic: 'Sum' });
+
+    alarm('Collector5xx', errors5xx, 50, 'Collector answered more than 50 5xx per minute (sink down or buffer full: events are being refused).');
+    alarm('CollectorLatency', latency, 0.25, 'Collector p99 latency above 250 ms.');
+    alarm('CollectorUnhealthy', unhealthy, 1, 'A collector task failed its health check (its sink is unavailable or it is draining).');
+    for (const [name, p] of Object.entries(props.processors)) {
+      alarm(`${name}Errors`, p.fn.metricErrors({ period: Duration.minutes(5) }), 1, `The ${name} function failed; its MSK batches are being retried.`);
+      alarm(`${name}Lag`, lag(p.consumerGroup), 100_000, `The ${name} consumer group is more than 100,000 records behind.`);
+    }
+    alarm('SearchClusterRed', props.domain.metricClusterStatusRed({ period: Duration.minutes(1) }), 1, 'The OpenSearch cluster is red.');
+    const lowStorage = alarm('SearchFreeStorage', props.domain.metricFreeStorageSpace({ period: Duration.minutes(5), statistic: 'Minimum' }), 2048, 'OpenSearch has less than 2 GiB of free storage on a node.');
+    (lowStorage.node.defaultChild as cloudwatch.CfnAlarm).comparisonOperator = cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD;
+
+    const processorWidgets = Object.entries(props.processors).map(
+      ([name, p]) =>
+        new cloudwatch.GraphWidget({ title: `${name}: errors, duration, lag`, left: [p.fn.metricErrors(), p.fn.metricDuration({ statistic: 'p99' })], right: [lag(p.consumerGroup)], width: 8 }),
+    );
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `${this.stackName}-clickstream`,
+      widgets: [
+        [
+          new cloudwatch.GraphWidget({ title: 'Collector requests and 5xx', left: [requests], right: [errors5xx], width: 12 }),
+          new cloudwatch.GraphWidget({ title: 'Collector latency p99 (s) and unhealthy tasks', left: [latency], right: [unhealthy], width: 12 }),
+        ],
+        processorWidgets,
+        [
+          new cloudwatch.GraphWidget({ title: 'Redshift: RPU and failed queries', left: [rpu], right: [queryFailures], width: 12 }),
+          new cloudwatch.GraphWidget({
+            title: 'OpenSearch: cluster status and free storage',
+            left: [props.domain.metricClusterStatusRed(), props.domain.metricClusterStatusYellow()],
+            right: [props.domain.metricFreeStorageSpace()],
+            width: 12,
+          }),
+        ],
+      ],
+    });
+  }
+}
+

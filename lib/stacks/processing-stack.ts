@@ -1,0 +1,115 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { ManagedKafkaEventSource, S3OnFailureDestination } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as lambdaBase from 'aws-cdk-lib/aws-lambda';
+import type * as msk from 'aws-cdk-lib/aws-msk';
+import type * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
+import type * as redshift from 'aws-cdk-lib/aws-redshiftserverless';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { join } from 'node:path';
+import { nodeFunction } from '../constructs/node-function';
+import { groupArn, topicArn } from '../kafka-arns';
+import { INDEX_PREFIX } from './storage-stack';
+
+const ROOT = join(__dirname, '../..');
+
+/** Props of {@link ProcessingStack}. */
+export interface ProcessingStackProps extends StackProps {
+  vpc: ec2.IVpc;
+  cluster: msk.CfnCluster;
+  topics: { events: msk.CfnTopic; bad: msk.CfnTopic };
+  workgroup: redshift.CfnWorkgroup;
+  database: string;
+  domain: opensearch.IDomain;
+  searchClientSecurityGroup: ec2.ISecurityGroup;
+  archiveBucket: s3.IBucket;
+  roles: { aggregator: iam.IRole; indexer: iam.IRole; archiver: iam.IRole };
+  batchSize: number;
+  batchWindowSeconds: number;
+  /** Partitions of the clickstream topic: the most pollers an ESM can use while keeping order. */
+  partitions: number;
+}
+
+/** A stream processor: its function and the consumer group it reads with. */
+export interface Processor {
+  fn: lambda.IFunction;
+  consumerGroup: string;
+}
+
+/**
+ * The three stream processors, each a Lambda function fed by an MSK event source mapping in
+ * provisioned mode (needed for retries, bisecting and the on-failure destination), reading from
+ * the start of the topic with its own consumer group.
+ */
+export class ProcessingStack extends Stack {
+  public readonly aggregator: Processor;
+  public readonly indexer: Processor;
+  public readonly archiver: Processor;
+
+  constructor(scope: Construct, id: string, props: ProcessingStackProps) {
+    super(scope, id, props);
+    const clusterArn = props.cluster.attrArn;
+    const feed = (name: string, fn: lambda.Function, role: iam.IRole, topics: msk.CfnTopic[]): Processor => {
+      const consumerGroup = `clickstream-${name}`;
+      for (const topic of topics) {
+        fn.addEventSource(
+          new ManagedKafkaEventSource({
+            clusterArn,
+            topic: topic.topicName,
+            consumerGroupId: consumerGroup,
+            startingPosition: lambdaBase.StartingPosition.TRIM_HORIZON,
+            batchSize: props.batchSize,
+            maxBatchingWindow: Duration.seconds(props.batchWindowSeconds),
+            provisionedPollerConfig: { minimumPollers: 1, maximumPollers: Math.min(props.partitions, 200) },
+            retryAttempts: 10,
+            bisectBatchOnError: true,
+            onFailure: new S3OnFailureDestination(props.archiveBucket),
+          }),
+        );
+      }
+      // Data-plane rights the CDK does not add for IAM auth: exact cluster, topic and group ARNs.
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'], resources: [clusterArn] }));
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], resources: topics.map((t) => topicArn(this, clusterArn, t.topicName)) }),
+      );
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], resources: [groupArn(this, clusterArn, consumerGroup)] }),
+      );
+      // The mapping must not start before its topics exist.
+      for (const topic of topics) fn.node.addDependency(topic);
+      return { fn, consumerGroup };
+    };
+
+    const aggregatorFn = nodeFunction(this, 'Aggregator', {
+      entry: join(ROOT, 'lambda/aggregator/handler.ts'),
+      role: props.roles.aggregator,
+      timeout: Duration.minutes(5),
+      memorySize: 1024,
+      environment: { REDSHIFT_WORKGROUP: props.workgroup.workgroupName, REDSHIFT_DATABASE: props.database, POWERTOOLS_SERVICE_NAME: 'aggregator' },
+    });
+    this.aggregator = feed('aggregator', aggregatorFn, props.roles.aggregator, [props.topics.events]);
+
+    const indexerFn = nodeFunction(this, 'Indexer', {
+      entry: join(ROOT, 'lambda/indexer/handler.ts'),
+      role: props.roles.indexer,
+      timeout: Duration.minutes(5),
+      memorySize: 1024,
+      vpc: props.vpc,
+      securityGroups: [props.searchClientSecurityGroup],
+      environment: { OPENSEARCH_ENDPOINT: props.domain.domainEndpoint, INDEX_PREFIX, ARCHIVE_BUCKET: props.archiveBucket.bucketName, POWERTOOLS_SERVICE_NAME: 'indexer' },
+    });
+    this.indexer = feed('indexer', indexerFn, props.roles.indexer, [props.topics.events]);
+
+    const archiverFn = nodeFunction(this, 'Archiver', {
+      entry: join(ROOT, 'lambda/archiver/handler.ts'),
+      role: props.roles.archiver,
+      timeout: Duration.minutes(5),
+      memorySize: 1024,
+      environment: { ARCHIVE_BUCKET: props.archiveBucket.bucketName, BAD_TOPIC: props.topics.bad.topicName, POWERTOOLS_SERVICE_NAME: 'archiver' },
+    });
+    this.archiver = feed('archiver', archiverFn, props.roles.archiver, [props.topics.events, props.topics.bad]);
+  }
+}
