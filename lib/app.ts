@@ -54,7 +54,7 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
     env,
     vpc,
     cluster: streaming.cluster,
-    topics: { events: streaming.eventsTopic, bad: streaming.badTopic },
+    topics: { events: streaming.eventsTopic, bad: streaming.badTopic, failed: streaming.failedTopic },
     workgroup: storage.workgroup,
     database: config.redshift.database,
     domain: storage.domain,

@@ -2,7 +2,7 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ManagedKafkaEventSource, S3OnFailureDestination } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { KafkaDlq, ManagedKafkaEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as lambdaBase from 'aws-cdk-lib/aws-lambda';
 import type * as msk from 'aws-cdk-lib/aws-msk';
 import type * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
@@ -20,7 +20,7 @@ const ROOT = join(__dirname, '../..');
 export interface ProcessingStackProps extends StackProps {
   vpc: ec2.IVpc;
   cluster: msk.CfnCluster;
-  topics: { events: msk.CfnTopic; bad: msk.CfnTopic };
+  topics: { events: msk.CfnTopic; bad: msk.CfnTopic; failed: msk.CfnTopic };
   workgroup: redshift.CfnWorkgroup;
   database: string;
   domain: opensearch.IDomain;
@@ -42,7 +42,8 @@ export interface Processor {
 /**
  * The three stream processors, each a Lambda function fed by an MSK event source mapping in
  * provisioned mode (needed for retries, bisecting and the on-failure destination), reading from
- * the start of the topic with its own consumer group.
+ * the start of the topic with its own consumer group. Batches that still fail go to the
+ * `clickstream-failed` topic.
  */
 export class ProcessingStack extends Stack {
   public readonly aggregator: Processor;
@@ -66,7 +67,8 @@ export class ProcessingStack extends Stack {
             provisionedPollerConfig: { minimumPollers: 1, maximumPollers: Math.min(props.partitions, 200) },
             retryAttempts: 10,
             bisectBatchOnError: true,
-            onFailure: new S3OnFailureDestination(props.archiveBucket),
+            // A Kafka topic on the same cluster needs no extra VPC endpoint (unlike SQS, SNS or S3 destinations).
+            onFailure: new KafkaDlq(props.topics.failed.topicName),
           }),
         );
       }
@@ -78,8 +80,11 @@ export class ProcessingStack extends Stack {
       role.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], resources: [groupArn(this, clusterArn, consumerGroup)] }),
       );
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], resources: [topicArn(this, clusterArn, props.topics.failed.topicName)] }),
+      );
       // The mapping must not start before its topics exist.
-      for (const topic of topics) fn.node.addDependency(topic);
+      for (const topic of [...topics, props.topics.failed]) fn.node.addDependency(topic);
       return { fn, consumerGroup };
     };
 

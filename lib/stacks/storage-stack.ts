@@ -88,8 +88,8 @@ export class StorageStack extends Stack {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.archiveBucket.grantPut(this.archiverRole);
-    this.archiveBucket.grantPut(this.indexerRole, 'bad/indexer/*');
+    this.archiverRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.archiveBucket.arnForObjects('*')] }));
+    this.indexerRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.archiveBucket.arnForObjects('bad/indexer/*')] }));
 
     // --- Redshift Serverless -----------------------------------------------------------------
     const warehouseSg = new ec2.SecurityGroup(this, 'WarehouseSecurityGroup', { vpc: props.vpc, description: 'Redshift Serverless workgroup (reached through the Data API only)', allowAllOutbound: false });
@@ -175,9 +175,13 @@ export class StorageStack extends Stack {
         resources: [`${this.domain.domainArn}/*`],
       }),
     );
-    this.domain.grantIndexReadWrite(`${INDEX_PREFIX}-*`, this.indexerRole);
-    this.domain.grantPathReadWrite('_bulk', this.indexerRole);
-    this.domain.grantReadWrite(setupRole);
+    this.indexerRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpGet', 'es:ESHttpHead'],
+        resources: [`${this.domain.domainArn}/_bulk`, `${this.domain.domainArn}/${INDEX_PREFIX}-*`, `${this.domain.domainArn}/${INDEX_PREFIX}-*/*`],
+      }),
+    );
+    setupRole.addToPolicy(new iam.PolicyStatement({ actions: ['es:ESHttpGet', 'es:ESHttpPut', 'es:ESHttpPost', 'es:ESHttpHead'], resources: [`${this.domain.domainArn}/*`] }));
     this.setupSearch(setupRole, props);
   }
 

@@ -29,6 +29,8 @@ export class StreamingStack extends Stack {
   public readonly securityGroup: ec2.SecurityGroup;
   public readonly eventsTopic: msk.CfnTopic;
   public readonly badTopic: msk.CfnTopic;
+  /** Where event source mappings put batches that still fail after their retries, for replay. */
+  public readonly failedTopic: msk.CfnTopic;
 
   constructor(scope: Construct, id: string, props: StreamingStackProps) {
     super(scope, id, props);
@@ -84,6 +86,13 @@ export class StreamingStack extends Stack {
     this.badTopic = new msk.CfnTopic(this, 'BadEventsTopic', {
       clusterArn: this.cluster.attrArn,
       topicName: 'clickstream-bad',
+      partitionCount: 1,
+      replicationFactor: 3,
+      configs,
+    });
+    this.failedTopic = new msk.CfnTopic(this, 'FailedBatchesTopic', {
+      clusterArn: this.cluster.attrArn,
+      topicName: 'clickstream-failed',
       partitionCount: 1,
       replicationFactor: 3,
       configs,

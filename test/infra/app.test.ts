@@ -1,0 +1,265 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../lib/config';
+import { DRAIN_SECONDS } from '../../lib/stacks/collector-stack';
+import { stableTemplate, synthApp } from '../support/cdk-app';
+
+const { templates: t, outdir, stacks } = synthApp();
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[] | string }>;
+const resources = (tpl: Template, type: string): Resources => tpl.findResources(type) as Resources;
+const only = (tpl: Template, type: string) => {
+  const found = Object.values(resources(tpl, type));
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+
+describe('synth', () => {
+  it('passes CloudFormation validation and cdk-nag with every finding acknowledged', () => {
+    // synthApp() already synthesized: an unacknowledged error would have thrown there.
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as { pluginReports: { pluginName: string; violations: unknown[] }[] };
+    expect(report.pluginReports.map((r) => [r.pluginName, r.violations])).toEqual(report.pluginReports.map((r) => [r.pluginName, []]));
+  });
+
+  it('would fail on an unacknowledged cdk-nag finding (the checks really run)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Bad', { env: { region: 'eu-west-1' } });
+    new s3.Bucket(stack, 'Open'); // no SSL enforcement, no access logs
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow(/AwsSolutions-S10/);
+  });
+
+  it.each(Object.keys(t))('%s stack matches its snapshot (asset hashes normalised)', (name) => {
+    expect(stableTemplate(t[name as keyof typeof t])).toMatchSnapshot();
+  });
+});
+
+describe('network', () => {
+  it('spreads subnets over the three configured AZs even without an account', () => {
+    const azs = new Set(Object.values(resources(t.network, 'AWS::EC2::Subnet')).map((s) => s.Properties?.AvailabilityZone));
+    expect([...azs].sort()).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+  });
+
+  it('logs all VPC traffic', () => {
+    t.network.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', ResourceType: 'VPC' });
+  });
+});
+
+describe('streaming', () => {
+  it('runs three m7g brokers, one per AZ, with IAM auth and TLS everywhere', () => {
+    t.streaming.hasResourceProperties('AWS::MSK::Cluster', {
+      NumberOfBrokerNodes: 3,
+      KafkaVersion: '3.8.x',
+      BrokerNodeGroupInfo: Match.objectLike({ InstanceType: 'kafka.m7g.large' }),
+      ClientAuthentication: { Sasl: { Iam: { Enabled: true } }, Unauthenticated: { Enabled: false } },
+      EncryptionInfo: { EncryptionInTransit: { ClientBroker: 'TLS', InCluster: true } },
+      LoggingInfo: { BrokerLogs: { CloudWatchLogs: Match.objectLike({ Enabled: true }) } },
+    });
+    const cluster = only(t.streaming, 'AWS::MSK::Cluster');
+    expect((cluster.Properties!.BrokerNodeGroupInfo as { ClientSubnets: unknown[] }).ClientSubnets).toHaveLength(3);
+  });
+
+  it('creates the clickstream topic with 3 partitions and replication 3, and the bad and failed topics, at deploy time', () => {
+    t.streaming.hasResourceProperties('AWS::MSK::Topic', { TopicName: 'clickstream', PartitionCount: 3, ReplicationFactor: 3 });
+    t.streaming.hasResourceProperties('AWS::MSK::Topic', { TopicName: 'clickstream-bad', ReplicationFactor: 3 });
+    t.streaming.hasResourceProperties('AWS::MSK::Topic', { TopicName: 'clickstream-failed', ReplicationFactor: 3 });
+  });
+
+  it('lets the ESM pollers reach the brokers through the cluster security group itself (port 9098)', () => {
+    const [id] = Object.keys(resources(t.streaming, 'AWS::EC2::SecurityGroup'));
+    t.streaming.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { IpProtocol: 'tcp', FromPort: 9098, ToPort: 9098, GroupId: { 'Fn::GetAtt': [id, 'GroupId'] }, SourceSecurityGroupId: { 'Fn::GetAtt': [id, 'GroupId'] } });
+  });
+
+  it('turns off automatic topic creation and requires two in-sync replicas', () => {
+    t.streaming.hasResourceProperties('AWS::MSK::Configuration', { ServerProperties: Match.stringLikeRegexp('auto.create.topics.enable=false[\\s\\S]*min.insync.replicas=2') });
+  });
+});
+
+describe('storage', () => {
+  it('creates the Redshift workgroup after its namespace, with small base capacity, private', () => {
+    const [nsId] = Object.keys(resources(t.storage, 'AWS::RedshiftServerless::Namespace'));
+    const wg = only(t.storage, 'AWS::RedshiftServerless::Workgroup');
+    expect([wg.DependsOn].flat()).toContain(nsId);
+    expect(wg.Properties).toMatchObject({ BaseCapacity: 8, PubliclyAccessible: false });
+  });
+
+  it('keeps the admin password out of the template (a Secrets Manager reference)', () => {
+    const ns = only(t.storage, 'AWS::RedshiftServerless::Namespace');
+    expect(JSON.stringify(ns.Properties!.AdminUserPassword)).toContain('{{resolve:secretsmanager:');
+  });
+
+  it('applies the SQL migrations through a custom resource after the workgroup exists', () => {
+    const [wgId] = Object.keys(resources(t.storage, 'AWS::RedshiftServerless::Workgroup'));
+    const migrations = Object.values(resources(t.storage, 'AWS::CloudFormation::CustomResource')).find((r) => r.Properties?.MigrationsHash);
+    expect(migrations).toBeDefined();
+    expect([migrations!.DependsOn].flat()).toContain(wgId);
+    expect(migrations!.Properties).toMatchObject({ Database: 'clickstream', WriterRoleNames: [expect.anything()] });
+  });
+
+  it('runs OpenSearch in the VPC over 3 AZs with fine-grained access control, encryption, HTTPS and logs', () => {
+    t.storage.hasResourceProperties('AWS::OpenSearchService::Domain', {
+      ClusterConfig: Match.objectLike({ InstanceCount: 3, ZoneAwarenessEnabled: true, ZoneAwarenessConfig: { AvailabilityZoneCount: 3 }, MultiAZWithStandbyEnabled: false }),
+      NodeToNodeEncryptionOptions: { Enabled: true },
+      EncryptionAtRestOptions: { Enabled: true },
+      DomainEndpointOptions: Match.objectLike({ EnforceHTTPS: true }),
+      AdvancedSecurityOptions: Match.objectLike({ Enabled: true, InternalUserDatabaseEnabled: false, MasterUserOptions: { MasterUserARN: Match.anyValue() } }),
+      VPCOptions: Match.objectLike({ SubnetIds: Match.anyValue() }),
+      LogPublishingOptions: Match.objectLike({ SEARCH_SLOW_LOGS: Match.objectLike({ Enabled: true }), AUDIT_LOGS: Match.objectLike({ Enabled: true }) }),
+    });
+    const domain = only(t.storage, 'AWS::OpenSearchService::Domain');
+    expect(((domain.Properties!.VPCOptions as { SubnetIds: unknown[] }).SubnetIds)).toHaveLength(3);
+  });
+
+  it('creates the OpenSearch service-linked role first, tolerating one that already exists', () => {
+    const slr = Object.entries(resources(t.storage, 'Custom::AWS')).find(([, r]) => JSON.stringify(r.Properties).includes('createServiceLinkedRole'));
+    expect(slr).toBeDefined();
+    expect(JSON.stringify(slr![1].Properties)).toContain('InvalidInput');
+    const domain = Object.values(resources(t.storage, 'AWS::OpenSearchService::Domain'))[0];
+    expect([domain.DependsOn].flat()).toEqual(expect.arrayContaining([expect.stringMatching(/^OpenSearchServiceLinkedRole/)]));
+  });
+
+  it('keeps the archive encrypted, private, TLS-only, with lifecycle tiers and expiry', () => {
+    const bucketId = stacks.storage.resolve((stacks.storage.archiveBucket.node.defaultChild as s3.CfnBucket).logicalId);
+    const bucket = resources(t.storage, 'AWS::S3::Bucket')[bucketId];
+    expect(bucket.Properties).toMatchObject({
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: { Rules: [expect.objectContaining({ ExpirationInDays: 730, Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }, { StorageClass: 'GLACIER_IR', TransitionInDays: 90 }] })] },
+    });
+    t.storage.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+});
+
+describe('collector', () => {
+  it('checks health on /health and rolls back deployments that never get healthy', () => {
+    t.collector.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckPath: '/health',
+      Matcher: { HttpCode: '200' },
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: String(DRAIN_SECONDS) }]),
+    });
+    t.collector.hasResourceProperties('AWS::ECS::Service', { DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true } }) });
+  });
+
+  it('gives the container the stop timeout its drain needs, an init process, and an amd64 platform', () => {
+    t.collector.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ StopTimeout: DRAIN_SECONDS, LinuxParameters: { InitProcessEnabled: true }, PortMappings: [Match.objectLike({ ContainerPort: 8290 })] })],
+      RuntimePlatform: { CpuArchitecture: 'X86_64', OperatingSystemFamily: 'LINUX' },
+    });
+  });
+
+  it('keeps the collector drain below the stop timeout and the ALB idle timeout below the keep-alive', () => {
+    const def = only(t.collector, 'AWS::ECS::TaskDefinition').Properties!.ContainerDefinitions as { Environment: { Name: string; Value: string }[] }[];
+    const env = Object.fromEntries(def[0].Environment.map((e) => [e.Name, e.Value]));
+    expect(Number(env.SHUTDOWN_TIMEOUT_MS)).toBeLessThan(DRAIN_SECONDS * 1000);
+    expect(env).toMatchObject({ SINK: 'kafka', TRUSTED_PROXIES: '1', KAFKA_TOPIC: 'clickstream', KAFKA_BAD_TOPIC: 'clickstream-bad' });
+    t.collector.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'idle_timeout.timeout_seconds', Value: '60' }, { Key: 'access_logs.s3.enabled', Value: 'true' }]),
+    });
+  });
+
+  it('scales on requests per target and on CPU', () => {
+    t.collector.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: 'ALBRequestCountPerTarget' }) }),
+    });
+    t.collector.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' }, TargetValue: 60 }),
+    });
+    t.collector.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
+  });
+
+  it('grants the task exactly the producer actions on the cluster and the two topics', () => {
+    const actions = Object.values(resources(t.collector, 'AWS::IAM::Policy'))
+      .flatMap((p) => (p.Properties!.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
+      .flatMap((s) => [s.Action].flat())
+      .filter((a) => a.startsWith('kafka'));
+    expect(actions.sort()).toEqual(['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData', 'kafka-cluster:WriteDataIdempotently', 'kafka:GetBootstrapBrokers']);
+  });
+
+  it('puts a WAF rate rule in front of the ALB by default', () => {
+    t.collector.hasResourceProperties('AWS::WAFv2::WebACL', { Rules: [Match.objectLike({ Statement: { RateBasedStatement: { Limit: 2000, AggregateKeyType: 'IP' } } })] });
+  });
+});
+
+describe('processing', () => {
+  it('feeds each processor from the start of the topic in provisioned mode, with retries and a failure topic', () => {
+    const mappings = Object.values(resources(t.processing, 'AWS::Lambda::EventSourceMapping'));
+    expect(mappings).toHaveLength(4); // aggregator, indexer, archiver × (events + bad)
+    for (const m of mappings) {
+      expect(m.Properties).toMatchObject({
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 1000,
+        MaximumBatchingWindowInSeconds: 1,
+        ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 3 },
+        MaximumRetryAttempts: 10,
+        BisectBatchOnFunctionError: true,
+        DestinationConfig: { OnFailure: { Destination: 'kafka://clickstream-failed' } },
+        AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: expect.stringMatching(/^clickstream-(aggregator|indexer|archiver)$/) },
+      });
+    }
+  });
+
+  it('runs the functions on a current Node.js runtime', () => {
+    for (const fn of Object.values(resources(t.processing, 'AWS::Lambda::Function'))) expect(fn.Properties!.Runtime).toBe('nodejs24.x');
+  });
+
+  it('grants the data-plane actions on exact topic and group ARNs', () => {
+    const statements = Object.values(resources(t.storage, 'AWS::IAM::Policy'))
+      .concat(Object.values(resources(t.processing, 'AWS::IAM::Policy')))
+      .flatMap((p) => (p.Properties!.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement);
+    const group = statements.find((s) => [s.Action].flat().includes('kafka-cluster:AlterGroup'));
+    expect(JSON.stringify(group!.Resource)).toContain(':group/');
+    expect(JSON.stringify(group!.Resource)).toMatch(/\/clickstream-(aggregator|indexer|archiver)"/);
+    const read = statements.find((s) => [s.Action].flat().includes('kafka-cluster:ReadData'));
+    expect(JSON.stringify(read!.Resource)).toContain(':topic/');
+  });
+});
+
+describe('monitoring', () => {
+  it('has a dashboard and sends every alarm to the encrypted SNS topic', () => {
+    t.monitoring.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    t.monitoring.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    const alarms = Object.values(resources(t.monitoring, 'AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThanOrEqual(9);
+    for (const a of alarms) expect(a.Properties!.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Alarms/) }]);
+  });
+});
+
+describe('security across all stacks', () => {
+  const all = Object.values(t);
+
+  it('has no IAM Allow statement with a wildcard action', () => {
+    const wildcards = all.flatMap((tpl) =>
+      Object.values({ ...resources(tpl, 'AWS::IAM::Policy'), ...resources(tpl, 'AWS::IAM::Role') }).flatMap((r) => {
+        const docs = [r.Properties?.PolicyDocument, ...((r.Properties?.Policies as { PolicyDocument: unknown }[] | undefined) ?? []).map((p) => p.PolicyDocument)].filter(Boolean) as { Statement: { Effect: string; Action: string | string[] }[] }[];
+        return docs.flatMap((d) => d.Statement).filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat()).filter((a) => a.includes('*'));
+      }),
+    );
+    expect(wildcards).toEqual([]);
+  });
+
+  it('encrypts the data stores at rest', () => {
+    for (const tpl of all) {
+      for (const b of Object.values(resources(tpl, 'AWS::S3::Bucket'))) expect(b.Properties!.BucketEncryption).toBeDefined();
+    }
+    t.streaming.hasResourceProperties('AWS::MSK::Cluster', { EncryptionInfo: Match.objectLike({ EncryptionInTransit: Match.anyValue() }) });
+  });
+});
+
+describe('configuration', () => {
+  it('rejects bad values with the key and what is allowed', () => {
+    expect(() => loadConfig({ availabilityZones: ['eu-west-1a', 'eu-west-1b'] })).toThrow(new ConfigError('clickstream.availabilityZones: give exactly 3 distinct AZ names (MSK and OpenSearch place one node per AZ)'));
+    expect(() => loadConfig({ msk: { instanceType: 'kafka.t3.small' } })).toThrow(/^clickstream\.msk\.instanceType: "kafka\.t3\.small" must be a kafka\.m5\.\* or kafka\.m7g\.\* type/);
+    expect(() => loadConfig({ redshift: { baseCapacityRpu: 12 } })).toThrow('clickstream.redshift.baseCapacityRpu: 12 must be 4, or a multiple of 8 from 8 to 1024');
+    expect(() => loadConfig({ processing: { batchSize: 20000 } })).toThrow('clickstream.processing.batchSize: 20000 must be an integer from 1 to 10000');
+    expect(() => loadConfig({ colector: {} })).toThrow(/^clickstream\.colector: unknown setting/);
+    expect(() => loadConfig({ availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] })).toThrow('clickstream.availabilityZones: "us-east-1a" is not an AZ of eu-west-1');
+    expect(() => loadConfig({ openSearch: { instanceType: 't3.small.search' } })).toThrow(/encryption at rest/);
+  });
+});
