@@ -62,7 +62,7 @@ export function siteRoutes(deps: SiteDeps): (req: IncomingMessage, res: ServerRe
     }
     switch (path) {
       case '/dashboard':
-        html(file('dashboard.html').toString().replace('{{tracker}}', deps.script.versionedPath));
+        html(file('dashboard.html').toString());
         return true;
       case '/assets/site.css':
       case '/assets/dashboard.js':

@@ -5,7 +5,7 @@ SELECT
   COALESCE(campaign_name, '') AS campaign,
   COUNT(*) AS sessions,
   COUNT(DISTINCT party_id) AS visitors,
-  SUM(page_views) AS page_views,
+  CAST(SUM(page_views) AS BIGINT) AS page_views,
   ROUND(100.0 * SUM(CASE WHEN page_views <= 1 THEN 1 ELSE 0 END) / COUNT(*), 1) AS bounce_pct
 FROM sessions
 WHERE started_at >= {{since}} AND started_at < {{until}}

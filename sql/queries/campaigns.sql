@@ -1,5 +1,5 @@
 -- Campaigns: events and page views per utm source, medium and campaign.
-SELECT source, medium, name AS campaign, SUM(events) AS events, SUM(page_views) AS page_views
+SELECT source, medium, name AS campaign, CAST(SUM(events) AS BIGINT) AS events, CAST(SUM(page_views) AS BIGINT) AS page_views
 FROM campaigns_daily
 WHERE day >= CAST({{since}} AS DATE) AND day <= CAST({{until}} AS DATE)
 GROUP BY source, medium, name

@@ -1,5 +1,5 @@
 -- Countries: events and page views per visitor country.
-SELECT country, SUM(events) AS events, SUM(page_views) AS page_views
+SELECT country, CAST(SUM(events) AS BIGINT) AS events, CAST(SUM(page_views) AS BIGINT) AS page_views
 FROM countries_daily
 WHERE day >= CAST({{since}} AS DATE) AND day <= CAST({{until}} AS DATE)
 GROUP BY country

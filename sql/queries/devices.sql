@@ -1,5 +1,5 @@
 -- Devices: events and page views per device type, browser and operating system.
-SELECT device_type, browser, os, SUM(events) AS events, SUM(page_views) AS page_views
+SELECT device_type, browser, os, CAST(SUM(events) AS BIGINT) AS events, CAST(SUM(page_views) AS BIGINT) AS page_views
 FROM devices_daily
 WHERE day >= CAST({{since}} AS DATE) AND day <= CAST({{until}} AS DATE)
 GROUP BY device_type, browser, os

@@ -1,5 +1,5 @@
 -- Entry and exit pages: where sessions since --since began and ended.
-SELECT page, SUM(entries) AS entries, SUM(exits) AS exits
+SELECT page, CAST(SUM(entries) AS BIGINT) AS entries, CAST(SUM(exits) AS BIGINT) AS exits
 FROM (
   SELECT entry_page AS page, 1 AS entries, 0 AS exits FROM sessions WHERE started_at >= {{since}} AND started_at < {{until}} AND entry_page IS NOT NULL
   UNION ALL

@@ -2,7 +2,7 @@
 SELECT
   p.host,
   p.path,
-  SUM(p.views) AS views,
+  CAST(SUM(p.views) AS BIGINT) AS views,
   (SELECT COUNT(DISTINCT v.party_id) FROM page_visitors_daily v
     WHERE v.host = p.host AND v.path = p.path AND v.day >= CAST({{since}} AS DATE) AND v.day <= CAST({{until}} AS DATE)) AS visitors
 FROM page_views_daily p
