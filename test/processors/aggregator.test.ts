@@ -1,32 +1,7 @@
 import { applyBatch } from '../../lambda/aggregator/apply';
 import type { PgliteExecutor } from '../../lambda/warehouse/pglite';
-import { streamsetsEvents, streamsetsRecords } from '../support/datasets';
+import { streamsetsEvents, streamsetsExpected } from '../support/datasets';
 import { dumpAggregates, freshWarehouse, mskBatches, toLog } from '../support/warehouse';
-
-/** Counts computed straight from the CSV, without the importer or the aggregator. */
-function expectedFromCsv() {
-  const rows = streamsetsRecords();
-  const views = new Map<string, number>();
-  const status = new Map<string, number>();
-  const brands = new Map<string, number>();
-  const ipSessions = new Map<string, Set<string>>();
-  for (const r of rows) {
-    const k = `${r.SessionID}|${r.Action.toLowerCase()}|${r.URL}`;
-    views.set(k, (views.get(k) ?? 0) + Number(r['# Of Views']));
-    status.set(r.Rstat, (status.get(r.Rstat) ?? 0) + 1);
-    brands.set(r.Brand, (brands.get(r.Brand) ?? 0) + 1);
-    if (!ipSessions.has(r.ClientIP)) ipSessions.set(r.ClientIP, new Set());
-    ipSessions.get(r.ClientIP)!.add(r.SessionID);
-  }
-  const sorted = <T>(m: Map<string, T>) => [...m].sort(([a], [b]) => (a < b ? -1 : 1));
-  return {
-    views: sorted(views),
-    status: sorted(status),
-    brands: sorted(brands),
-    ipSessions: sorted(new Map([...ipSessions].map(([ip, s]) => [ip, s.size]))),
-    total: rows.length,
-  };
-}
 
 async function applyAll(db: PgliteExecutor, batches: ReturnType<typeof mskBatches>) {
   for (const b of batches) await applyBatch(db, 'clickstream', b);
@@ -35,7 +10,7 @@ async function applyAll(db: PgliteExecutor, batches: ReturnType<typeof mskBatche
 describe('aggregator on the StreamSets sample', () => {
   const events = streamsetsEvents();
   const log = toLog(events);
-  const expected = expectedFromCsv();
+  const expected = streamsetsExpected();
   let db: PgliteExecutor;
   let reference: Record<string, unknown[]>;
 

@@ -23,3 +23,29 @@ export function streamsetsEvents(time = new Date('2026-11-20T12:00:00.000Z')): C
     return r.event;
   });
 }
+
+/** Counts computed straight from the CSV, without the importer or the aggregator. */
+export function streamsetsExpected() {
+  const rows = streamsetsRecords();
+  const views = new Map<string, number>();
+  const status = new Map<string, number>();
+  const brands = new Map<string, number>();
+  const ipSessions = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const k = `${r.SessionID}|${r.Action.toLowerCase()}|${r.URL}`;
+    views.set(k, (views.get(k) ?? 0) + Number(r['# Of Views']));
+    status.set(r.Rstat, (status.get(r.Rstat) ?? 0) + 1);
+    brands.set(r.Brand, (brands.get(r.Brand) ?? 0) + 1);
+    if (!ipSessions.has(r.ClientIP)) ipSessions.set(r.ClientIP, new Set());
+    ipSessions.get(r.ClientIP)!.add(r.SessionID);
+  }
+  const sorted = <T>(m: Map<string, T>) => [...m].sort(([a], [b]) => (a < b ? -1 : 1));
+  return {
+    views: sorted(views),
+    status: sorted(status),
+    brands: sorted(brands),
+    ipSessions: sorted(new Map([...ipSessions].map(([ip, s]) => [ip, s.size]))),
+    total: rows.length,
+  };
+}
+
