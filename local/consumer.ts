@@ -41,7 +41,7 @@ export class LogConsumer {
     try {
       this.offsets = JSON.parse(await readFile(this.offsetsFile, 'utf8')) as Offsets;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${this.offsetsFile}: unreadable offsets file: ${(err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${this.offsetsFile}: unreadable offsets file: ${(err as Error).message}`, { cause: err });
     }
     this.running = true;
     const unsubscribe = this.log.onAppend(() => this.wake?.());

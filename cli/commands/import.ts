@@ -39,7 +39,7 @@ async function toInstance(url: string, events: ClickEvent[]): Promise<void> {
       try {
         res = await fetch(`${url}/api/import`, { method: 'POST', body: JSON.stringify(events.slice(i, i + CHUNK)), headers: { 'Content-Type': 'application/json' } });
       } catch (err) {
-        throw new Error(`local mode at ${url} stopped answering after ${i} events (${(err as Error).message}); start it again and repeat the import: nothing will be counted twice`);
+        throw new Error(`local mode at ${url} stopped answering after ${i} events (${(err as Error).message}); start it again and repeat the import: nothing will be counted twice`, { cause: err });
       }
       if (!res.ok) throw new Error(`local mode refused the import: ${((await res.json()) as { error?: string }).error ?? res.status}`);
       bar.update(Math.min(events.length, i + CHUNK));

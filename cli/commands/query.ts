@@ -43,11 +43,10 @@ async function runOnRedshift(sql: string, o: QueryOptions): Promise<Row[]> {
   try {
     return await executor.query(sql);
   } catch (err) {
-    const e = err as Error;
-    if (/credential|Could not load|getaddrinfo|ECONNREFUSED|ENOTFOUND|Region is missing/i.test(e.message)) {
-      throw new Error(`cannot reach Redshift (${target.workgroupName ?? target.clusterIdentifier}): ${e.message}`);
+    if (/credential|Could not load|getaddrinfo|ECONNREFUSED|ENOTFOUND|Region is missing/i.test((err as Error).message)) {
+      throw new Error(`cannot reach Redshift (${target.workgroupName ?? target.clusterIdentifier}): ${(err as Error).message}`, { cause: err });
     }
-    throw e;
+    throw err;
   } finally {
     await executor.close();
   }

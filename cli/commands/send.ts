@@ -21,7 +21,7 @@ export async function sendEvents(o: { url: string; count: number; campaign: stri
     try {
       res = await fetch(`${o.url}/collect`, { method: 'POST', body: JSON.stringify(events.slice(i, i + 25)), headers: { 'Content-Type': 'text/plain' } });
     } catch (err) {
-      throw new Error(`cannot reach the collector at ${o.url}: ${(err as Error).message}`);
+      throw new Error(`cannot reach the collector at ${o.url}: ${(err as Error).message}`, { cause: err });
     }
     const body = (await res.json().catch(() => ({}))) as { accepted?: number; rejected?: { reason: string }[] };
     if (!res.ok) throw new Error(`collector answered ${res.status}: ${body.rejected?.[0]?.reason ?? 'no reason given'}`);

@@ -33,7 +33,7 @@ export async function readImport(file: string, options: ImportOptions): Promise<
     text = await readFile(file, 'utf8');
     size = (await stat(file)).size;
   } catch (err) {
-    throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
   }
   const ctx = { fileId: `${basename(file)}:${size}`, time: options.time ?? new Date() };
   const lines = text.split(/\r?\n/);

@@ -61,7 +61,7 @@ function jsonParam(params: SnowplowParams, raw: string, encoded: string): unknow
   try {
     return JSON.parse(name === raw ? params[raw] : decodeBase64Url(params[encoded]));
   } catch (err) {
-    throw new Error(`${name}: ${(err as Error).message}`);
+    throw new Error(`${name}: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -14,7 +14,7 @@ export function literal(v: SqlValue): string {
     if (!Number.isFinite(v)) throw new Error(`cannot write ${v} to SQL`);
     return String(v);
   }
-  return `'${v.replace(/\u0000/g, '\uFFFD').replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  return `'${v.replaceAll('\u0000', '\uFFFD').replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
 /** Redshift's limit on one statement's text is 100 KB; stay under it with room for the statement around the rows. */
