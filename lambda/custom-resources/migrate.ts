@@ -24,6 +24,9 @@ export const handler = async (event: CloudFormationCustomResourceEvent) => {
   if (event.RequestType === 'Delete') return { PhysicalResourceId: physical };
   const executor = new DataApiExecutor(new RedshiftDataClient({}), { workgroupName: p.WorkgroupName, database: p.Database, secretArn: p.SecretArn });
   const applied = await migrate(executor, 'redshift', readMigrations(process.env.MIGRATIONS_DIR));
+  // Reading the aggregates takes IAM rights on the workgroup (GetCredentials) in the first place;
+  // inside the database every user may read them, so `clickstream query` works with IAM.
+  await executor.query('GRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC');
   for (const role of p.WriterRoleNames) {
     const user = iamUser(role);
     const found = await executor.query(`SELECT usename FROM pg_user WHERE usename = ${literal(user)}`);

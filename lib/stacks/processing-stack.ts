@@ -64,7 +64,8 @@ export class ProcessingStack extends Stack {
             startingPosition: lambdaBase.StartingPosition.TRIM_HORIZON,
             batchSize: props.batchSize,
             maxBatchingWindow: Duration.seconds(props.batchWindowSeconds),
-            provisionedPollerConfig: { minimumPollers: 1, maximumPollers: Math.min(props.partitions, 200) },
+            // One poller per partition keeps order; one poller group lets the mappings share event poller units.
+            provisionedPollerConfig: { minimumPollers: 1, maximumPollers: topic === props.topics.events ? props.partitions : 1, pollerGroupName: `${this.stackName}-pollers` },
             retryAttempts: 10,
             bisectBatchOnError: true,
             // A Kafka topic on the same cluster needs no extra VPC endpoint (unlike SQS, SNS or S3 destinations).

@@ -2,7 +2,7 @@ import { buildSync } from 'esbuild';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { send } from '../../collector/http';
-import { launchChromium, ofType, waitFor } from '../support/browser';
+import { describeBrowser, launchChromium, ofType, waitFor } from '../support/browser';
 import { startCollector, type TestCollector } from '../support/collector';
 
 /** The real @snowplow/browser-tracker from npm, bundled for a test page. */
@@ -33,7 +33,7 @@ function pages(req: IncomingMessage, res: ServerResponse): boolean {
   return true;
 }
 
-describe('an unmodified Snowplow browser tracker pointed at our collector', () => {
+describeBrowser('an unmodified Snowplow browser tracker pointed at our collector', () => {
   let browser: Browser;
   let c: TestCollector;
   beforeAll(async () => {

@@ -5,7 +5,7 @@ import type { Sink } from '../../collector/sinks/sink';
 import { TrackerScript } from '../../collector/tracker-script';
 import { sampleWav } from '../../local/site/media';
 import { buildTracker } from '../../tracker/build';
-import { launchChromium, ofType, waitFor } from '../support/browser';
+import { describeBrowser, launchChromium, ofType, waitFor } from '../support/browser';
 import { startCollector, type TestCollector } from '../support/collector';
 
 const script = TrackerScript.fromFile(buildTracker());
@@ -48,7 +48,7 @@ class Gate implements Sink {
   }
 }
 
-describe('clickstream.js in headless Chromium against the real collector', () => {
+describeBrowser('clickstream.js in headless Chromium against the real collector', () => {
   let browser: Browser;
   let c: TestCollector;
   let gate: Gate;
@@ -212,7 +212,7 @@ describe('clickstream.js in headless Chromium against the real collector', () =>
   });
 });
 
-describe('privacy signals', () => {
+describeBrowser('privacy signals', () => {
   it('sends nothing when the site respects Global Privacy Control and the browser sends it', async () => {
     const browser = await launchChromium();
     const c = await startCollector({}, undefined, { script, fallback: pages('data-respect-dnt="true"') });

@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import type { ClickEvent } from '../../contract';
 import { openData } from '../../local/mode';
-import { launchChromium } from '../support/browser';
+import { describeBrowser, launchChromium } from '../support/browser';
 import { clickstream, freePort, settled, startLocalMode } from '../support/cli';
 
 function archived(dir: string): ClickEvent[] {
@@ -21,7 +21,7 @@ function archived(dir: string): ClickEvent[] {
   return out;
 }
 
-describe('end to end: a browser on the demo shop against `clickstream start`', () => {
+describeBrowser('end to end: a browser on the demo shop against `clickstream start`', () => {
   let browser: Browser;
   const dataDir = mkdtempSync(join(tmpdir(), 'cs-e2e-'));
   afterAll(async () => {

@@ -190,13 +190,15 @@ describe('collector', () => {
 describe('processing', () => {
   it('feeds each processor from the start of the topic in provisioned mode, with retries and a failure topic', () => {
     const mappings = Object.values(resources(t.processing, 'AWS::Lambda::EventSourceMapping'));
-    expect(mappings).toHaveLength(4); // aggregator, indexer, archiver × (events + bad)
+    expect(mappings).toHaveLength(4); // aggregator, indexer, archiver on the events topic; archiver on the bad topic
+    const pollers = mappings.map((m) => (m.Properties!.ProvisionedPollerConfig as { MaximumPollers: number }).MaximumPollers).sort();
+    expect(pollers).toEqual([1, 3, 3, 3]); // at most one poller per partition; 10 in all = one event poller unit
     for (const m of mappings) {
       expect(m.Properties).toMatchObject({
         StartingPosition: 'TRIM_HORIZON',
         BatchSize: 1000,
         MaximumBatchingWindowInSeconds: 1,
-        ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 3 },
+        ProvisionedPollerConfig: { MinimumPollers: 1, PollerGroupName: 'ClickstreamProcessing-pollers' },
         MaximumRetryAttempts: 10,
         BisectBatchOnFunctionError: true,
         DestinationConfig: { OnFailure: { Destination: 'kafka://clickstream-failed' } },
