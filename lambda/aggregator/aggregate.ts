@@ -42,15 +42,17 @@ export function aggregate(events: readonly ClickEvent[]): TableRows[] {
   const members = TABLES.map(() => new Map<string, Value[]>());
   const states = TABLES.map(() => new Map<string, { sums: number[]; picks: (Pick | undefined)[] }>());
 
+  // Plain loops: this runs once per event per table (hundreds of thousands of times a second).
   for (const e of events) {
     const d = derive(e);
-    TABLES.forEach((spec, t) => {
+    for (let t = 0; t < TABLES.length; t++) {
+      const spec = TABLES[t];
       if (spec.kind === 'counter') {
         const hit = spec.add(d);
-        if (!hit) return;
+        if (!hit) continue;
         const k = hit[0].join(SEP);
         const row = counters[t].get(k);
-        if (row) hit[1].forEach((n, i) => (row[1][i] += n));
+        if (row) for (let i = 0; i < hit[1].length; i++) row[1][i] += hit[1][i];
         else counters[t].set(k, hit);
       } else if (spec.kind === 'membership') {
         const m = spec.member(d);
@@ -59,15 +61,17 @@ export function aggregate(events: readonly ClickEvent[]): TableRows[] {
         const k = spec.keyOf(d);
         let st = states[t].get(k);
         if (!st) states[t].set(k, (st = { sums: spec.sums.map(() => 0), picks: spec.groups.map(() => undefined) }));
-        spec.add(d).forEach((n, i) => (st.sums[i] += n));
-        spec.groups.forEach((g, i) => {
-          const values = g.from(d);
-          if (!values) return;
+        const sums = spec.add(d);
+        for (let i = 0; i < sums.length; i++) st.sums[i] += sums[i];
+        for (let i = 0; i < spec.groups.length; i++) {
+          const g = spec.groups[i];
           const cur = st.picks[i];
-          if (!cur || better(g.pick, d.at, e.eventId, cur)) st.picks[i] = { at: d.at, id: e.eventId, values };
-        });
+          if (cur && !better(g.pick, d.at, e.eventId, cur)) continue;
+          const values = g.from(d);
+          if (values) st.picks[i] = { at: d.at, id: e.eventId, values };
+        }
       }
-    });
+    }
   }
 
   return TABLES.map((spec, t): TableRows => {

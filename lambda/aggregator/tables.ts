@@ -63,7 +63,9 @@ export interface Derived {
 
 /** Derives the shared values of one event. */
 export function derive(e: ClickEvent): Derived {
-  const iso = new Date(e.receivedTimestamp).toISOString();
+  const r = e.receivedTimestamp;
+  // Collector and importers write canonical UTC ISO strings; only other shapes need parsing.
+  const iso = r.length === 24 && r[10] === 'T' && r[23] === 'Z' ? r : new Date(r).toISOString();
   const at = `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
   return { e, at, hour: `${at.slice(0, 13)}:00:00`, day: at.slice(0, 10), pv: e.eventType === 'pageView' ? 1 : 0 };
 }

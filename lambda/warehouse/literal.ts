@@ -6,6 +6,9 @@
  */
 export type SqlValue = string | number | boolean | null;
 
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be found
+const NEEDS_ESCAPE = /['\\\u0000]/;
+
 /** One value as a SQL literal. */
 export function literal(v: SqlValue): string {
   if (v === null) return 'NULL';
@@ -14,6 +17,7 @@ export function literal(v: SqlValue): string {
     if (!Number.isFinite(v)) throw new Error(`cannot write ${v} to SQL`);
     return String(v);
   }
+  if (!NEEDS_ESCAPE.test(v)) return `'${v}'`;
   return `'${v.replaceAll('\u0000', '\uFFFD').replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 

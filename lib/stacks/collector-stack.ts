@@ -71,7 +71,7 @@ export class CollectorStack extends Stack {
           file: 'collector/Dockerfile',
           platform: Platform.LINUX_AMD64,
           ignoreMode: IgnoreMode.DOCKER,
-          exclude: ['node_modules', 'cdk.out', '.git', 'test', '.clickstream'],
+          exclude: ['node_modules', 'cdk.out', '.git', 'test', '.clickstream', 'datasets'],
         }),
         containerPort: COLLECTOR_PORT,
         logDriver: ecs.LogDrivers.awsLogs({ streamPrefix: 'collector', logGroup }),

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { ClickEvent } from '../../contract';
 import { streamsetsHeader, streamsetsRow } from '../../cli/importers/streamsets';
 
-export const DATASETS = join(__dirname, '../../../shared/datasets');
+/** The public sample datasets, vendored with their SOURCE.md files so tests need nothing outside the repository. */
+export const DATASETS = join(__dirname, '../../datasets');
 export const STREAMSETS_CSV = join(DATASETS, 'streamsets-clickstream-schematic-log/Schematic_Log.csv');
 
 /** The StreamSets rows as plain records, read independently of the importer. */
