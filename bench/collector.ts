@@ -40,7 +40,7 @@ function rssPeakMb(pid: number): number {
 }
 
 async function load(port: number, options: Partial<autocannon.Options>): Promise<autocannon.Result> {
-  return autocannon({ url: `http://127.0.0.1:${port}${PIXEL}`, headers: HEADERS, connections: 32, duration: 8, pipelining: 1, ...options });
+  return autocannon({ url: `http://127.0.0.1:${port}${PIXEL}`, headers: HEADERS, connections: 100, duration: 8, pipelining: 1, ...options });
 }
 
 /** Runs the comparison and prints it. */

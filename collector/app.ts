@@ -76,11 +76,15 @@ export function createCollector(config: CollectorConfig, sink: Sink, log: Log, e
   const optedOut = (req: IncomingMessage) =>
     config.respectDoNotTrack && (req.headers.dnt === '1' || req.headers['sec-gpc'] === '1');
 
-  /** Server-side party and session ids for requests that carry none (pixels, Snowplow without duid/sid). */
-  const serverIds = (req: IncomingMessage, cookies: string[]) => {
+  /**
+   * Party and session ids for requests that may carry none (pixels, Snowplow without duid/sid):
+   * the request's own ids, else the first-party cookies, else new ones. The cookies are (re)set to
+   * the ids used, so the next hit continues the same visitor and session.
+   */
+  const serverIds = (req: IncomingMessage, cookies: string[], given: Record<string, unknown> = {}) => {
     const jar = parseCookies(req.headers.cookie);
-    const partyId = idFromCookie(jar, PARTY_COOKIE) ?? newId();
-    const sessionId = idFromCookie(jar, SESSION_COOKIE) ?? newId();
+    const partyId = typeof given.partyId === 'string' ? given.partyId : (idFromCookie(jar, PARTY_COOKIE) ?? newId());
+    const sessionId = typeof given.sessionId === 'string' ? given.sessionId : (idFromCookie(jar, SESSION_COOKIE) ?? newId());
     cookies.push(setCookie(PARTY_COOKIE, partyId, PARTY_MAX_AGE_S, cookieOptions), setCookie(SESSION_COOKIE, sessionId, SESSION_MAX_AGE_S, cookieOptions));
     return { partyId, sessionId };
   };
@@ -99,7 +103,7 @@ export function createCollector(config: CollectorConfig, sink: Sink, log: Log, e
     const cookies: string[] = [];
     const fields = pixelFields(query, header(req, 'referer'));
     const raw = Object.fromEntries(query);
-    const item: Item = typeof fields === 'string' ? { reason: fields, raw } : { fields: withIds(fields, serverIds(req, cookies)), raw };
+    const item: Item = typeof fields === 'string' ? { reason: fields, raw } : { fields: withIds(fields, serverIds(req, cookies, fields)), raw };
     const result = await ingest([item], context(req, 'pixel'), 'collector:/p.gif', deps);
     sendGif(res, result.accepted === 1 ? 200 : 400, { ...cors, 'Set-Cookie': cookies, ...(result.accepted ? {} : { 'X-Reject-Reason': result.rejected[0].reason }) });
   }
@@ -243,8 +247,11 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v.join(', ') : v;
 }
 
+/** Fills the server-side ids into freshly parsed pixel fields (mutated: they belong to this request). */
 function withIds(fields: ClientFields, ids: { partyId: string; sessionId: string }): ClientFields {
-  return { ...fields, partyId: fields.partyId ?? ids.partyId, sessionId: fields.sessionId ?? ids.sessionId };
+  fields.partyId ??= ids.partyId;
+  fields.sessionId ??= ids.sessionId;
+  return fields;
 }
 
 function sleep(ms: number): Promise<void> {

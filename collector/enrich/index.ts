@@ -8,6 +8,7 @@ import { anonymiseIp } from './ip';
 import { campaignOf } from './campaign';
 import { countryOf } from './country';
 import { hostOf, referrerMedium } from './referrer';
+import { splitUrl } from './url';
 import type { UserAgentParser } from './user-agent';
 
 export { clientIp, anonymiseIp } from './ip';
@@ -47,7 +48,7 @@ export function enrich(client: ClientFields, ctx: RequestContext, options: Enric
   };
   const page = client.page && typeof client.page.url === 'string' ? derivePage(client.page, options.internalDomains) : client.page;
   if (page) event.page = page;
-  if (page && client.campaign === undefined && typeof page.query === 'string') {
+  if (page && client.campaign === undefined && typeof page.query === 'string' && CAMPAIGN_HINT.test(page.query)) {
     const campaign = campaignOf(new URLSearchParams(page.query));
     if (campaign) event.campaign = campaign;
   }
@@ -59,18 +60,18 @@ export function enrich(client: ClientFields, ctx: RequestContext, options: Enric
   return event;
 }
 
+/** Query strings without any of these carry no campaign fields (most page views): skip parsing them. */
+const CAMPAIGN_HINT = /utm_|clid|braid|li_fat_id/;
+
 /** Fills host, path, query, referrer host and medium from the page and referrer URLs. */
 export function derivePage(page: Record<string, unknown>, internalDomains: readonly string[]): Page {
   const out = { ...page } as Page;
-  try {
-    const url = new URL(out.url);
-    out.host = url.hostname.toLowerCase();
-    out.path = url.pathname;
-    const query = url.search.slice(1);
-    if (query) out.query = query;
+  const parts = typeof out.url === 'string' ? splitUrl(out.url) : undefined;
+  if (parts) {
+    out.host = parts.host;
+    out.path = parts.path;
+    if (parts.query) out.query = parts.query;
     else delete out.query;
-  } catch {
-    // Not an absolute URL: validation keeps it as given; there are no parts to derive.
   }
   if (!out.referrer) delete out.referrer;
   const referrerHost = hostOf(out.referrer);

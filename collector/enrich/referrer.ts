@@ -1,5 +1,7 @@
 /** Referrer classification: where a visit came from. */
+import { LRUCache } from 'lru-cache';
 import type { ReferrerMedium } from '../../contract';
+import { splitUrl } from './url';
 
 // Registrable-name fragments of well-known referrers. A host matches when it equals the entry
 // or ends with "." + entry; entries ending in "." match any top-level domain (google.de, google.co.uk).
@@ -19,13 +21,7 @@ function matches(host: string, entries: string[]): boolean {
 
 /** Host of a URL in lower case, or undefined when it is not an absolute http(s) URL. */
 export function hostOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.hostname.toLowerCase() : undefined;
-  } catch {
-    return undefined;
-  }
+  return url ? splitUrl(url)?.host : undefined;
 }
 
 /**
@@ -35,8 +31,13 @@ export function hostOf(url: string | undefined): string | undefined {
 export function referrerMedium(referrerHost: string | undefined, pageHost: string | undefined, internalDomains: readonly string[] = []): ReferrerMedium {
   if (!referrerHost) return 'direct';
   if (referrerHost === pageHost || internalDomains.some((d) => referrerHost === d || referrerHost.endsWith(`.${d}`))) return 'internal';
-  if (matches(referrerHost, EMAIL)) return 'email';
-  if (matches(referrerHost, SEARCH)) return 'search';
-  if (matches(referrerHost, SOCIAL)) return 'social';
-  return 'external';
+  let medium = KNOWN.get(referrerHost);
+  if (medium === undefined) {
+    medium = matches(referrerHost, EMAIL) ? 'email' : matches(referrerHost, SEARCH) ? 'search' : matches(referrerHost, SOCIAL) ? 'social' : 'external';
+    KNOWN.set(referrerHost, medium);
+  }
+  return medium;
 }
+
+/** Referring hosts repeat a lot (a handful of search engines and social sites): classify each once. */
+const KNOWN = new LRUCache<string, ReferrerMedium>({ max: 5000 });

@@ -131,6 +131,12 @@ describe('collector endpoints over loopback HTTP', () => {
       expect(b).toMatchObject({ eventType: 'custom', eventName: 'signup', page: { path: '/b' } });
     });
 
+    it('keeps ids a pixel carries and sets the cookies to them', async () => {
+      const res = await fetch(`${c.url}/p.gif?e=pageView&url=https://a.example/&pid=0:site:visitor1&sid=0:site:session1`);
+      expect(res.headers.getSetCookie().map((v) => v.split(';')[0])).toEqual(['cs_pid=0:site:visitor1', 'cs_sid=0:site:session1']);
+      expect(await c.events()).toMatchObject([{ partyId: '0:site:visitor1', sessionId: '0:site:session1' }]);
+    });
+
     it('takes the page from the Referer header for a <noscript> image without parameters', async () => {
       const res = await fetch(`${c.url}/p.gif`, { headers: { Referer: 'https://shop.example.com/no-js?utm_source=print' } });
       expect(res.status).toBe(200);
