@@ -30,11 +30,11 @@ export interface ClickstreamConfig {
     minTasks: number;
     maxTasks: number;
     requestsPerTarget: number;
-    /** ACM certificate ARN for HTTPS on the ALB; empty serves HTTP on port 80. */
+    /** ACM certificate ARN for HTTPS on the ALB. @default '' (HTTP on port 80) */
     certificateArn: string;
     allowedOrigins: string;
     cookieDomain: string;
-    /** Requests per 5 minutes per IP for the WAF rate rule; 0 deploys no WAF. */
+    /** Requests per 5 minutes per IP for the WAF rate rule. @default 2000 (0 deploys no WAF) */
     wafRateLimit: number;
   };
   processing: {

@@ -12,27 +12,19 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
+import type { ClickstreamConfig } from '../config';
 import { topicArn } from '../kafka-arns';
+
+type CollectorSettings = ClickstreamConfig['collector'];
 import { MSK_IAM_PORT } from './streaming-stack';
 
-/** Props of {@link CollectorStack}. */
-export interface CollectorStackProps extends StackProps {
+/** Props of {@link CollectorStack}: the wiring plus the `collector` settings of the configuration. */
+export interface CollectorStackProps extends StackProps, CollectorSettings {
   vpc: ec2.IVpc;
   cluster: msk.CfnCluster;
   clusterSecurityGroup: ec2.ISecurityGroup;
   topics: { events: string; bad: string };
   accessLogsBucket: s3.IBucket;
-  cpu: number;
-  memoryMiB: number;
-  minTasks: number;
-  maxTasks: number;
-  requestsPerTarget: number;
-  /** @default HTTP on port 80 when empty */
-  certificateArn: string;
-  allowedOrigins: string;
-  cookieDomain: string;
-  /** @default no WAF when 0 */
-  wafRateLimit: number;
 }
 
 /** Seconds the collector needs to drain: deregistration delay and stop timeout are matched to it. */
