@@ -52,14 +52,19 @@ async function refresh() {
     get('/api/recent'),
     get('/api/status'),
   ]);
-  const hours = traffic.map((r) => new Date(r.hour).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
-  draw('traffic', 'line', hours, [
-    { label: 'page views', data: traffic.map((r) => Number(r.page_views)), borderColor: palette[0] },
-    { label: 'sessions', data: traffic.map((r) => Number(r.sessions)), borderColor: palette[1] },
-    { label: 'visitors', data: traffic.map((r) => Number(r.visitors)), borderColor: palette[2] },
+  // Every hour of the last 24, with zeros where nothing happened, so the line has a shape.
+  const byHour = new Map(traffic.map((r) => [new Date(r.hour).getTime(), r]));
+  const now = new Date();
+  now.setUTCMinutes(0, 0, 0);
+  const slots = Array.from({ length: 24 }, (_, i) => now.getTime() - (23 - i) * 3600e3);
+  const series = (key) => slots.map((t) => Number(byHour.get(t)?.[key] ?? 0));
+  draw('traffic', 'line', slots.map((t) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })), [
+    { label: 'page views', data: series('page_views'), borderColor: palette[0], tension: 0.3 },
+    { label: 'sessions', data: series('sessions'), borderColor: palette[1], tension: 0.3 },
+    { label: 'visitors', data: series('visitors'), borderColor: palette[2], tension: 0.3 },
   ]);
   table('campaign-now', campaignNow, ['source', 'medium', 'campaign', 'sessions', 'visitors', 'page_views', 'bounce_pct']);
-  bars('top-pages', pages, (r) => r.path || '/', 'views');
+  bars('top-pages', pages, (r) => `${r.host}${r.path || '/'}`, 'views');
   bars('top-referrers', referrers, (r) => `${r.referrer || '(direct)'} · ${r.medium}`, 'page_views');
   bars('campaigns', campaigns, (r) => [r.source, r.medium, r.campaign].filter(Boolean).join(' / '), 'events');
   const browsers = {};
