@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { send } from '../../collector/http';
-import type { Sink } from '../../collector/sinks/sink';
 import { TrackerScript } from '../../collector/tracker-script';
 import { sampleWav } from '../../local/site/media';
 import { buildTracker } from '../../tracker/build';
 import { describeBrowser, launchChromium, ofType, waitFor } from '../support/browser';
 import { startCollector, type TestCollector } from '../support/collector';
+import { Gate } from '../support/gate';
 
 const script = TrackerScript.fromFile(buildTracker());
 
@@ -34,18 +34,6 @@ function pages(attrs = '') {
     else return false;
     return true;
   };
-}
-
-/** A sink switch: refuse writes (the collector answers 503) until opened. */
-class Gate implements Sink {
-  failing = false;
-  constructor(private readonly inner: Sink) {}
-  write(topic: string, records: Parameters<Sink['write']>[1]) {
-    return this.failing ? Promise.reject(new Error('sink down')) : this.inner.write(topic, records);
-  }
-  close() {
-    return this.inner.close();
-  }
 }
 
 describeBrowser('clickstream.js in headless Chromium against the real collector', () => {
@@ -171,12 +159,12 @@ describeBrowser('clickstream.js in headless Chromium against the real collector'
   it('retries after the collector answered 503 and delivers each event once', async () => {
     await page.goto(`${c.url}/shop`);
     await waitFor(events, (e) => ofType(e, 'pageView').length === 1);
-    gate.failing = true;
+    gate.mode = 'fail';
     const statuses: number[] = [];
     page.on('response', (r) => r.url().endsWith('/collect') && statuses.push(r.status()));
     await page.evaluate(() => (window as unknown as { clickstream: { signal(n: string): void } }).clickstream.signal('during-outage'));
     await waitFor(async () => statuses, (s) => s.includes(503));
-    gate.failing = false;
+    gate.open();
     const all = await waitFor(events, (e) => ofType(e, 'custom', 'during-outage').length === 1, 15000);
     expect(statuses.filter((s) => s === 503).length).toBeGreaterThanOrEqual(1);
     await page.waitForTimeout(1500);

@@ -1,27 +1,5 @@
-import type { Sink } from '../../collector/sinks/sink';
+import { Gate } from '../support/gate';
 import { startCollector, trackerEvent, type TestCollector } from '../support/collector';
-
-/** Puts a switch in front of the real log: writes can be held back (stall) or refused (outage). */
-class Gate implements Sink {
-  mode: 'open' | 'stall' | 'fail' = 'open';
-  private held: (() => void)[] = [];
-  constructor(private readonly inner: Sink) {}
-
-  async write(topic: string, records: Parameters<Sink['write']>[1]): Promise<void> {
-    if (this.mode === 'fail') throw new Error('broker unreachable');
-    if (this.mode === 'stall') await new Promise<void>((resolve) => this.held.push(resolve));
-    return this.inner.write(topic, records);
-  }
-
-  open(): void {
-    this.mode = 'open';
-    this.held.splice(0).forEach((release) => release());
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-}
 
 async function post(c: TestCollector, eventId: string): Promise<number> {
   const res = await fetch(`${c.url}/collect`, { method: 'POST', body: JSON.stringify([trackerEvent({ eventId, sessionId: `s-${eventId.slice(0, 4)}` })]) });
