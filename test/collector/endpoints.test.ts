@@ -1,5 +1,8 @@
 import { partitionFor } from '../../contract';
+import { readFileSync } from 'node:fs';
 import { GIF } from '../../collector/http';
+import { TrackerScript } from '../../collector/tracker-script';
+import { buildTracker } from '../../tracker/build';
 import { startCollector, trackerEvent, type TestCollector } from '../support/collector';
 
 const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -192,6 +195,28 @@ describe('collector endpoints over loopback HTTP', () => {
       expect(res.status).toBe(404);
       expect(await res.text()).toBe('no route for GET /nope\n');
     });
+  });
+});
+
+describe('tracker script', () => {
+  it('serves /clickstream.js briefly cached, the versioned copy immutable, with ETag and gzip', async () => {
+    const script = TrackerScript.fromFile(buildTracker());
+    const c = await startCollector({}, undefined, { script });
+    try {
+      const current = await fetch(`${c.url}/clickstream.js`);
+      expect(current.status).toBe(200);
+      expect(current.headers.get('cache-control')).toBe('public, max-age=300');
+      expect(current.headers.get('content-type')).toBe('application/javascript; charset=utf-8');
+      expect(current.headers.get('content-encoding')).toBe('gzip'); // fetch asks for gzip and unpacks it
+      expect(await current.text()).toBe(readFileSync(buildTracker(), 'utf8'));
+      const versioned = await fetch(`${c.url}${script.versionedPath}`);
+      expect(versioned.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      const etag = versioned.headers.get('etag')!;
+      const again = await fetch(`${c.url}/clickstream.js`, { headers: { 'If-None-Match': etag } });
+      expect(again.status).toBe(304);
+    } finally {
+      await c.stop();
+    }
   });
 });
 
