@@ -37,8 +37,6 @@ export interface LocalMode {
   db: PgliteExecutor;
   consumers: LogConsumer[];
   topics: Topics;
-  /** Resolves when every consumer has caught up with the log. */
-  settled(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -90,13 +88,6 @@ export async function startLocal(options: LocalOptions): Promise<LocalMode> {
     db,
     consumers,
     topics,
-    async settled(timeoutMs = 30000) {
-      const deadline = Date.now() + timeoutMs;
-      while (consumers.some((c) => c.lag() > 0)) {
-        if (Date.now() > deadline) throw new Error(`consumers still behind after ${timeoutMs} ms: ${consumers.map((c) => `${c.processor.name} ${c.lag()}`).join(', ')}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
     async stop() {
       await collector.shutdown();
       for (const c of consumers) await c.stop();

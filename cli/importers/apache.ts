@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { SCHEMA_VERSION, type ClickEvent, type EventType } from '../../contract';
 import { countryOf } from '../../collector/enrich/country';
-import { derivePage, UserAgentParser } from '../../collector/enrich';
+import { anonymiseIp, derivePage, UserAgentParser } from '../../collector/enrich';
 import { stableUuid } from './ids';
 import type { ImportContext, RowResult } from './types';
 
@@ -90,7 +90,7 @@ export function apacheEvents(lines: string[], ctx: ImportContext & { site: strin
         sessionId,
         page: derivePage({ url, ...(r.referrer ? { referrer: r.referrer } : {}) }, [site.hostname.replace(/^www\./, '')]),
         ...(r.userAgent ? { device: agents.parse(r.userAgent) } : {}),
-        network: { ip: ctx.anonymiseIp ? r.ip.replace(/\.\d+$/, '.0') : r.ip, ...(countryOf(r.ip) ? { country: countryOf(r.ip) } : {}) },
+        network: { ip: ctx.anonymiseIp ? anonymiseIp(r.ip) : r.ip, ...(countryOf(r.ip) ? { country: countryOf(r.ip) } : {}) },
         httpStatus: r.status,
       };
       out.push({ event });

@@ -13,7 +13,6 @@ import type { UserAgentParser } from './user-agent';
 
 export { clientIp, anonymiseIp } from './ip';
 export { UserAgentParser } from './user-agent';
-export { hostOf, referrerMedium } from './referrer';
 
 /** What the request tells about every event in it. */
 export interface RequestContext {
