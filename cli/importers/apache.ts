@@ -79,6 +79,7 @@ export function apacheEvents(lines: string[], ctx: ImportContext & { site: strin
       last = r.time;
       const url = new URL(r.target.startsWith('/') ? r.target : `/${r.target}`, site).href;
       const type: EventType = ASSET.test(new URL(url).pathname) ? 'download' : 'pageView';
+      const country = countryOf(r.ip);
       const event: ClickEvent = {
         schemaVersion: SCHEMA_VERSION,
         eventId: stableUuid(`${ctx.fileId}:${r.line}`),
@@ -90,7 +91,7 @@ export function apacheEvents(lines: string[], ctx: ImportContext & { site: strin
         sessionId,
         page: derivePage({ url, ...(r.referrer ? { referrer: r.referrer } : {}) }, [site.hostname.replace(/^www\./, '')]),
         ...(r.userAgent ? { device: agents.parse(r.userAgent) } : {}),
-        network: { ip: ctx.anonymiseIp ? anonymiseIp(r.ip) : r.ip, ...(countryOf(r.ip) ? { country: countryOf(r.ip) } : {}) },
+        network: { ip: ctx.anonymiseIp ? anonymiseIp(r.ip) : r.ip, ...(country ? { country } : {}) },
         httpStatus: r.status,
       };
       out.push({ event });
