@@ -71,7 +71,7 @@ export class DurableLog {
   /** Appends records; resolves once they are on disk (fdatasync), rejects if the write failed. */
   append(topic: string, records: KafkaRecord[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('log is closed'));
-    this.topic(topic);
+    if (!this.partitions.has(topic)) return Promise.reject(new Error(`unknown topic "${topic}"`));
     return new Promise((resolve, reject) => {
       this.pending.push({ topic, records, resolve, reject });
       if (!this.flushing) this.flushing = this.flushLoop();
