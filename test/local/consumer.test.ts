@@ -1,0 +1,50 @@
+import type { MSKEvent } from 'aws-lambda';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LogConsumer, type Processor } from '../../local/consumer';
+import { DurableLog } from '../../local/durable-log';
+
+const values = (e: MSKEvent) => Object.values(e.records).flat().map((r) => Buffer.from(r.value, 'base64').toString());
+
+describe('log consumer', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cs-consumer-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('hands records over in the MSK event shape and commits only after the processor succeeded', async () => {
+    const log = await DurableLog.open(join(dir, 'log'), { t: 2 });
+    await log.append('t', ['a', 'b', 'c'].map((v) => ({ key: Buffer.from(v), value: Buffer.from(v) })));
+    const seen: string[][] = [];
+    let fail = true;
+    const processor: Processor = {
+      name: 'p',
+      topics: ['t'],
+      handle: async (event) => {
+        expect(event.eventSource).toBe('aws:kafka');
+        seen.push(values(event).sort());
+        if (fail) throw new Error('warehouse down');
+      },
+    };
+    const offsets = join(dir, 'offsets', 'p.json');
+    const consumer = new LogConsumer(log, processor, offsets);
+    await expect(consumer.poll()).rejects.toThrow('warehouse down');
+    expect(consumer.lag()).toBe(3); // nothing committed
+    fail = false;
+    expect(await consumer.poll()).toBe(true);
+    expect(consumer.lag()).toBe(0);
+    expect(await consumer.poll()).toBe(false);
+    expect(seen).toEqual([['a', 'b', 'c'], ['a', 'b', 'c']]);
+
+    // A new consumer on the same offsets file resumes after what was committed.
+    await log.append('t', [{ key: Buffer.from('d'), value: Buffer.from('d') }]);
+    const resumed = new LogConsumer(log, processor, offsets);
+    await resumed.start();
+    for (let i = 0; i < 100 && resumed.lag() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await resumed.stop();
+    expect(seen.at(-1)).toEqual(['d']);
+    await log.close();
+  });
+});
