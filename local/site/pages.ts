@@ -49,7 +49,7 @@ function home(tracker: string): string {
 <section class="extras">
   <p><a id="catalogue" href="/downloads/catalogue.pdf">Download our catalogue (PDF)</a></p>
   <p><a id="partner" href="https://partner.example.net/offer">Visit our partner</a></p>
-  <p><audio id="jingle" controls preload="auto" src="/media/jingle.wav"></audio> Our jingle</p>
+  <p><video id="intro" controls preload="auto" width="320" height="40" src="/media/jingle.wav"></video> Our shop's intro (a sound-only clip: the demo carries no encoded video)</p>
   <form id="newsletter" action="/newsletter" onsubmit="event.preventDefault(); this.querySelector('output').textContent = 'Thanks!';">
     <label>E-mail <input name="email" type="email" required></label>
     <label><input name="consent" type="checkbox" required> Send me offers</label>

@@ -37,6 +37,8 @@ describeBrowser('end to end: a browser on the demo shop against `clickstream sta
       const page = await browser.newPage();
       await page.goto(`${local.url}/?utm_source=newsletter&utm_medium=email&utm_campaign=winter-sale`, { referer: 'https://mail.google.com/' });
       await page.click('.banner');
+      await page.evaluate(() => (document.getElementById('intro') as HTMLVideoElement).play());
+      await page.waitForTimeout(300);
       await page.click('a[href="/product/tea-42"]');
       await page.click('#add');
       await page.click('a[href="/cart"]');
@@ -65,6 +67,7 @@ describeBrowser('end to end: a browser on the demo shop against `clickstream sta
         { event_type: 'click', event_name: 'addtocart', events: 1 },
         { event_type: 'click', event_name: 'purchase', events: 1 },
         { event_type: 'formSubmit', event_name: 'checkout', events: 1 },
+        { event_type: 'mediaEvent', event_name: 'play', events: 1 },
       ]));
       const pages = JSON.parse(clickstream(['query', 'top-pages', '--format', 'json', '--data-dir', dataDir]).stdout) as { path: string; views: number }[];
       expect(Object.fromEntries(pages.map((p) => [p.path, Number(p.views)]))).toEqual({ '/': 1, '/product/tea-42': 1, '/cart': 1, '/checkout': 1 });
