@@ -72,6 +72,7 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
     topic: topics.events,
     processors: { Aggregator: processing.aggregator, Indexer: processing.indexer, Archiver: processing.archiver },
     workgroup: storage.workgroup,
+    database: config.redshift.database,
     domain: storage.domain,
     alarmEmail: config.alarmEmail,
   });

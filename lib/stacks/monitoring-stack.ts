@@ -19,6 +19,8 @@ export interface MonitoringStackProps extends StackProps {
   topic: string;
   processors: Record<string, Processor>;
   workgroup: redshift.CfnWorkgroup;
+  /** Database of the aggregate tables (for the failed-queries metric). */
+  database: string;
   domain: opensearch.IDomain;
   /** @default no subscription when empty */
   alarmEmail: string;
@@ -49,7 +51,7 @@ export class MonitoringStack extends Stack {
       new cloudwatch.Metric({ namespace: 'AWS/Kafka', metricName: 'MaxOffsetLag', dimensionsMap: { 'Cluster Name': clusterName, 'Consumer Group': group, Topic: props.topic }, period: Duration.minutes(1), statistic: 'Maximum' });
     const workgroupName = props.workgroup.workgroupName;
     const rpu = new cloudwatch.Metric({ namespace: 'AWS/Redshift-Serverless', metricName: 'ComputeCapacity', dimensionsMap: { Workgroup: workgroupName }, period: Duration.minutes(5) });
-    const queryFailures = new cloudwatch.Metric({ namespace: 'AWS/Redshift-Serverless', metricName: 'QueriesFailed', dimensionsMap: { Workgroup: workgroupName, DatabaseName: 'clickstream' }, period: Duration.minutes(5), statistic: 'Sum' });
+    const queryFailures = new cloudwatch.Metric({ namespace: 'AWS/Redshift-Serverless', metricName: 'QueriesFailed', dimensionsMap: { Workgroup: workgroupName, DatabaseName: props.database }, period: Duration.minutes(5), statistic: 'Sum' });
 
     alarm('Collector5xx', errors5xx, 50, 'Collector answered more than 50 5xx per minute (sink down or buffer full: events are being refused).');
     alarm('CollectorLatency', latency, 0.25, 'Collector p99 latency above 250 ms.');

@@ -10,7 +10,7 @@ import type * as redshift from 'aws-cdk-lib/aws-redshiftserverless';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
-import { nodeFunction } from '../constructs/node-function';
+import { nodeFunction, type NodeFunctionOptions } from '../constructs/node-function';
 import { groupArn, topicArn } from '../kafka-arns';
 import { INDEX_PREFIX } from './storage-stack';
 
@@ -53,7 +53,16 @@ export class ProcessingStack extends Stack {
   constructor(scope: Construct, id: string, props: ProcessingStackProps) {
     super(scope, id, props);
     const clusterArn = props.cluster.attrArn;
-    const feed = (name: string, fn: lambda.Function, role: iam.IRole, topics: msk.CfnTopic[]): Processor => {
+    /** One processor: `lambda/<name>/handler.ts`, its role, its mappings and their permissions. */
+    const processor = (id: string, name: string, role: iam.IRole, topics: msk.CfnTopic[], extra: Pick<NodeFunctionOptions, 'vpc' | 'securityGroups' | 'environment'>): Processor => {
+      const fn = nodeFunction(this, id, {
+        entry: join(ROOT, `lambda/${name}/handler.ts`),
+        role,
+        timeout: Duration.minutes(5),
+        memorySize: 1024,
+        ...extra,
+        environment: { ...extra.environment, POWERTOOLS_SERVICE_NAME: name },
+      });
       const consumerGroup = `clickstream-${name}`;
       for (const topic of topics) {
         fn.addEventSource(
@@ -89,33 +98,16 @@ export class ProcessingStack extends Stack {
       return { fn, consumerGroup };
     };
 
-    const aggregatorFn = nodeFunction(this, 'Aggregator', {
-      entry: join(ROOT, 'lambda/aggregator/handler.ts'),
-      role: props.roles.aggregator,
-      timeout: Duration.minutes(5),
-      memorySize: 1024,
-      environment: { REDSHIFT_WORKGROUP: props.workgroup.workgroupName, REDSHIFT_DATABASE: props.database, POWERTOOLS_SERVICE_NAME: 'aggregator' },
+    this.aggregator = processor('Aggregator', 'aggregator', props.roles.aggregator, [props.topics.events], {
+      environment: { REDSHIFT_WORKGROUP: props.workgroup.workgroupName, REDSHIFT_DATABASE: props.database },
     });
-    this.aggregator = feed('aggregator', aggregatorFn, props.roles.aggregator, [props.topics.events]);
-
-    const indexerFn = nodeFunction(this, 'Indexer', {
-      entry: join(ROOT, 'lambda/indexer/handler.ts'),
-      role: props.roles.indexer,
-      timeout: Duration.minutes(5),
-      memorySize: 1024,
+    this.indexer = processor('Indexer', 'indexer', props.roles.indexer, [props.topics.events], {
       vpc: props.vpc,
       securityGroups: [props.searchClientSecurityGroup],
-      environment: { OPENSEARCH_ENDPOINT: props.domain.domainEndpoint, INDEX_PREFIX, ARCHIVE_BUCKET: props.archiveBucket.bucketName, POWERTOOLS_SERVICE_NAME: 'indexer' },
+      environment: { OPENSEARCH_ENDPOINT: props.domain.domainEndpoint, INDEX_PREFIX, ARCHIVE_BUCKET: props.archiveBucket.bucketName },
     });
-    this.indexer = feed('indexer', indexerFn, props.roles.indexer, [props.topics.events]);
-
-    const archiverFn = nodeFunction(this, 'Archiver', {
-      entry: join(ROOT, 'lambda/archiver/handler.ts'),
-      role: props.roles.archiver,
-      timeout: Duration.minutes(5),
-      memorySize: 1024,
-      environment: { ARCHIVE_BUCKET: props.archiveBucket.bucketName, BAD_TOPIC: props.topics.bad.topicName, POWERTOOLS_SERVICE_NAME: 'archiver' },
+    this.archiver = processor('Archiver', 'archiver', props.roles.archiver, [props.topics.events, props.topics.bad], {
+      environment: { ARCHIVE_BUCKET: props.archiveBucket.bucketName, BAD_TOPIC: props.topics.bad.topicName },
     });
-    this.archiver = feed('archiver', archiverFn, props.roles.archiver, [props.topics.events, props.topics.bad]);
   }
 }
