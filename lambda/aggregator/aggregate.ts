@@ -36,33 +36,45 @@ export function columnsOf(spec: TableSpec): ColumnDef[] {
   }
 }
 
+interface CounterRow {
+  key: Value[];
+  totals: number[];
+}
+
+interface StateRow {
+  sums: number[];
+  picks: (Pick | undefined)[];
+}
+
 /** Pre-aggregates events (already deduplicated by id) into rows per table. */
 export function aggregate(events: readonly ClickEvent[]): TableRows[] {
-  const counters = TABLES.map(() => new Map<string, [Value[], number[]]>());
+  const counters = TABLES.map(() => new Map<string, CounterRow>());
   const members = TABLES.map(() => new Map<string, Value[]>());
-  const states = TABLES.map(() => new Map<string, { sums: number[]; picks: (Pick | undefined)[] }>());
+  const states = TABLES.map(() => new Map<string, StateRow>());
 
-  // Plain loops: this runs once per event per table (hundreds of thousands of times a second).
+  // Plain loops and in-place sums: this runs once per event per table (hundreds of thousands
+  // of times a second), and garbage that lives for a whole batch is what costs most here.
   for (const e of events) {
     const d = derive(e);
     for (let t = 0; t < TABLES.length; t++) {
       const spec = TABLES[t];
       if (spec.kind === 'counter') {
-        const hit = spec.add(d);
-        if (!hit) continue;
-        const k = hit[0].join(SEP);
-        const row = counters[t].get(k);
-        if (row) for (let i = 0; i < hit[1].length; i++) row[1][i] += hit[1][i];
-        else counters[t].set(k, hit);
+        const key = spec.keyOf(d);
+        if (!key) continue;
+        const k = keyString(key);
+        let row = counters[t].get(k);
+        if (!row) counters[t].set(k, (row = { key, totals: new Array<number>(spec.counts.length).fill(0) }));
+        spec.add(d, row.totals);
       } else if (spec.kind === 'membership') {
         const m = spec.member(d);
-        if (m) members[t].set(m.join(SEP), m);
+        if (!m) continue;
+        const k = keyString(m);
+        if (!members[t].has(k)) members[t].set(k, m);
       } else {
         const k = spec.keyOf(d);
         let st = states[t].get(k);
-        if (!st) states[t].set(k, (st = { sums: spec.sums.map(() => 0), picks: spec.groups.map(() => undefined) }));
-        const sums = spec.add(d);
-        for (let i = 0; i < sums.length; i++) st.sums[i] += sums[i];
+        if (!st) states[t].set(k, (st = { sums: new Array<number>(spec.sums.length).fill(0), picks: new Array(spec.groups.length).fill(undefined) }));
+        spec.add(d, st.sums);
         for (let i = 0; i < spec.groups.length; i++) {
           const g = spec.groups[i];
           const cur = st.picks[i];
@@ -76,15 +88,20 @@ export function aggregate(events: readonly ClickEvent[]): TableRows[] {
 
   return TABLES.map((spec, t): TableRows => {
     const columns = columnsOf(spec);
-    if (spec.kind === 'counter') return { spec, columns, rows: [...counters[t].values()].map(([k, a]) => [...k, ...a]) };
+    if (spec.kind === 'counter') return { spec, columns, rows: Array.from(counters[t].values(), (r) => [...r.key, ...r.totals]) };
     if (spec.kind === 'membership') return { spec, columns, rows: [...members[t].values()] };
-    const rows = [...states[t]].map(([key, st]) => [
+    const rows = Array.from(states[t], ([key, st]) => [
       key,
       ...st.sums,
       ...st.picks.flatMap((p, i) => (p ? [p.at, p.id, ...p.values] : [null, null, ...spec.groups[i].values.map(() => null)])),
     ]);
     return { spec, columns, rows };
   }).filter((t) => t.rows.length > 0);
+}
+
+/** A map key for a row's key values; a single string value is its own key. */
+function keyString(values: Value[]): string {
+  return values.length === 1 && typeof values[0] === 'string' ? values[0] : values.join(SEP);
 }
 
 /** True when (at, id) should replace `cur` for a `min` or `max` pick. */

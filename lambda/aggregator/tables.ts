@@ -16,8 +16,10 @@ export interface CounterTable {
   table: string;
   keys: readonly ColumnDef[];
   counts: readonly string[];
-  /** The key and the amounts one event adds, or undefined when it does not count here. */
-  add(e: Derived): [key: Value[], amounts: number[]] | undefined;
+  /** The key values an event counts under, or undefined when it does not count here. */
+  keyOf(e: Derived): Value[] | undefined;
+  /** Adds one event's amounts to a row's totals (in `counts` order), in place: no garbage per event. */
+  add(e: Derived, totals: number[]): void;
 }
 
 /** A table with one row per distinct member: inserts are idempotent, counts are exact. */
@@ -45,7 +47,8 @@ export interface StateTable {
   key: ColumnDef;
   keyOf(e: Derived): string;
   sums: readonly string[];
-  add(e: Derived): number[];
+  /** Adds one event to the row's sums (in `sums` order), in place. */
+  add(e: Derived, sums: number[]): void;
   groups: readonly PickGroup[];
 }
 
@@ -71,6 +74,15 @@ export function derive(e: ClickEvent): Derived {
 }
 
 const s = (v: string | undefined | null) => v ?? '';
+/** Totals `[events, page views]`. */
+const countEvent = (d: Derived, totals: number[]) => {
+  totals[0]++;
+  totals[1] += d.pv;
+};
+/** A single total: one per event. */
+const countOne = (_d: Derived, totals: number[]) => {
+  totals[0]++;
+};
 const NOT_NAMED = new Set(['pageView', 'pagePing']);
 
 /** Event ids already applied, kept so duplicates across batches are counted once. */
@@ -88,66 +100,74 @@ export const TABLES: readonly TableSpec[] = [
     table: 'traffic_hourly',
     keys: [['hour', 'TIMESTAMP']],
     counts: ['events', 'page_views'],
-    add: (d) => [[d.hour], [1, d.pv]],
+    keyOf: (d) => [d.hour],
+    add: countEvent,
   },
   {
     kind: 'counter',
     table: 'page_views_daily',
     keys: [['day', 'DATE'], ['host', 'VARCHAR'], ['path', 'VARCHAR']],
     counts: ['views'],
-    add: (d) => (d.pv ? [[d.day, s(d.e.page?.host), s(d.e.page?.path)], [1]] : undefined),
+    keyOf: (d) => (d.pv ? [d.day, s(d.e.page?.host), s(d.e.page?.path)] : undefined),
+    add: countOne,
   },
   {
     kind: 'counter',
     table: 'referrers_daily',
     keys: [['day', 'DATE'], ['referrer_host', 'VARCHAR'], ['referrer_medium', 'VARCHAR']],
     counts: ['page_views'],
-    add: (d) => {
+    keyOf: (d) => {
       const medium = d.e.page?.referrerMedium ?? 'direct';
-      return d.pv && medium !== 'internal' ? [[d.day, s(d.e.page?.referrerHost), medium], [1]] : undefined;
+      return d.pv && medium !== 'internal' ? [d.day, s(d.e.page?.referrerHost), medium] : undefined;
     },
+    add: countOne,
   },
   {
     kind: 'counter',
     table: 'campaigns_daily',
     keys: [['day', 'DATE'], ['source', 'VARCHAR'], ['medium', 'VARCHAR'], ['name', 'VARCHAR']],
     counts: ['events', 'page_views'],
-    add: (d) => {
+    keyOf: (d) => {
       const c = d.e.campaign;
-      return c && (c.source || c.medium || c.name) ? [[d.day, s(c.source), s(c.medium), s(c.name)], [1, d.pv]] : undefined;
+      return c && (c.source || c.medium || c.name) ? [d.day, s(c.source), s(c.medium), s(c.name)] : undefined;
     },
+    add: countEvent,
   },
   {
     kind: 'counter',
     table: 'devices_daily',
     keys: [['day', 'DATE'], ['device_type', 'VARCHAR'], ['browser', 'VARCHAR'], ['os', 'VARCHAR']],
     counts: ['events', 'page_views'],
-    add: (d) => [[d.day, s(d.e.device?.type), s(d.e.device?.browser), s(d.e.device?.os)], [1, d.pv]],
+    keyOf: (d) => [d.day, s(d.e.device?.type), s(d.e.device?.browser), s(d.e.device?.os)],
+    add: countEvent,
   },
   {
     kind: 'counter',
     table: 'countries_daily',
     keys: [['day', 'DATE'], ['country', 'VARCHAR']],
     counts: ['events', 'page_views'],
-    add: (d) => [[d.day, s(d.e.network?.country)], [1, d.pv]],
+    keyOf: (d) => [d.day, s(d.e.network?.country)],
+    add: countEvent,
   },
   {
     kind: 'counter',
     table: 'custom_events_daily',
     keys: [['day', 'DATE'], ['event_type', 'VARCHAR'], ['event_name', 'VARCHAR']],
     counts: ['events'],
-    add: (d) => (NOT_NAMED.has(d.e.eventType) ? undefined : [[d.day, d.e.eventType, s(d.e.eventName)], [1]]),
+    keyOf: (d) => (NOT_NAMED.has(d.e.eventType) ? undefined : [d.day, d.e.eventType, s(d.e.eventName)]),
+    add: countOne,
   },
   {
     kind: 'counter',
     table: 'brands_daily',
     keys: [['day', 'DATE'], ['brand', 'VARCHAR']],
     counts: ['events', 'views', 'purchases'],
-    add: (d) => {
-      const c = d.e.commerce;
-      if (!c?.brand) return undefined;
-      const action = c.action?.toLowerCase();
-      return [[d.day, c.brand], [1, action === 'view' ? 1 : 0, action === 'purchase' ? 1 : 0]];
+    keyOf: (d) => (d.e.commerce?.brand ? [d.day, d.e.commerce.brand] : undefined),
+    add: (d, totals) => {
+      const action = d.e.commerce?.action?.toLowerCase();
+      totals[0]++;
+      if (action === 'view') totals[1]++;
+      if (action === 'purchase') totals[2]++;
     },
   },
   {
@@ -155,17 +175,22 @@ export const TABLES: readonly TableSpec[] = [
     table: 'http_status_daily',
     keys: [['day', 'DATE'], ['http_status', 'INTEGER']],
     counts: ['events'],
-    add: (d) => (d.e.httpStatus === undefined ? undefined : [[d.day, d.e.httpStatus], [1]]),
+    keyOf: (d) => (d.e.httpStatus === undefined ? undefined : [d.day, d.e.httpStatus]),
+    add: countOne,
   },
   {
     kind: 'counter',
     table: 'session_action_urls',
     keys: [['session_id', 'VARCHAR'], ['action', 'VARCHAR'], ['url', 'VARCHAR']],
     counts: ['events', 'views'],
-    add: (d) => {
+    keyOf: (d) => {
       const action = d.e.commerce?.action?.toLowerCase();
+      return action ? [d.e.sessionId, action, s(d.e.page?.url)] : undefined;
+    },
+    add: (d, totals) => {
+      totals[0]++;
       // As in the StreamSets sample: every action counts as a view except a purchase.
-      return action ? [[d.e.sessionId, action, s(d.e.page?.url)], [1, action === 'purchase' ? 0 : 1]] : undefined;
+      if (d.e.commerce?.action?.toLowerCase() !== 'purchase') totals[1]++;
     },
   },
   { kind: 'membership', table: 'hourly_sessions', columns: [['hour', 'TIMESTAMP'], ['session_id', 'VARCHAR']], member: (d) => [d.hour, d.e.sessionId] },
@@ -188,7 +213,7 @@ export const TABLES: readonly TableSpec[] = [
     key: ['session_id', 'VARCHAR'],
     keyOf: (d) => d.e.sessionId,
     sums: ['events', 'page_views'],
-    add: (d) => [1, d.pv],
+    add: countEvent,
     groups: [
       {
         pick: 'min',
@@ -216,7 +241,7 @@ export const TABLES: readonly TableSpec[] = [
     key: ['party_id', 'VARCHAR'],
     keyOf: (d) => d.e.partyId,
     sums: ['events', 'page_views'],
-    add: (d) => [1, d.pv],
+    add: countEvent,
     groups: [
       { pick: 'min', at: 'first_seen_at', id: 'first_event_id', values: [], from: () => [] },
       { pick: 'max', at: 'last_seen_at', id: 'last_event_id', values: [], from: () => [] },

@@ -9,20 +9,26 @@ export type ColumnDef = readonly [name: string, type: string];
 
 const cast = ([name, type]: ColumnDef, v: SqlValue) => `CAST(${literal(v)} AS ${type === 'VARCHAR' ? 'VARCHAR(65535)' : type}) AS ${name}`;
 
-/** Typed dates, times and non-text NULLs, so every branch of the union agrees on the types. */
-const typed = ([, type]: ColumnDef, v: SqlValue) => {
-  if (v === null) return /^(VAR)?CHAR\b/.test(type) ? 'NULL' : `CAST(NULL AS ${type})`;
-  return type === 'DATE' || type === 'TIMESTAMP' ? `${type} ${literal(v)}` : literal(v);
-};
+/**
+ * The literal writer of one column for rows after the first: typed dates, times and non-text
+ * NULLs, so every branch of the union agrees on the types. Built once per column, not per value.
+ */
+function typed([, type]: ColumnDef): (v: SqlValue) => string {
+  const nullSql = /^(VAR)?CHAR\b/.test(type) ? 'NULL' : `CAST(NULL AS ${type})`;
+  if (type === 'DATE' || type === 'TIMESTAMP') return (v) => (v === null ? nullSql : `${type} ${literal(v)}`);
+  return (v) => (v === null ? nullSql : literal(v));
+}
 
 /** Splits rows into UNION ALL subqueries of bounded size; the first row of each carries casts and names. */
 export function unionSources(columns: readonly ColumnDef[], rows: SqlValue[][], budget: number): string[] {
+  const writers = columns.map(typed);
   const out: string[] = [];
   let parts: string[] = [];
   let size = 0;
   for (const row of rows) {
     if (parts.length > 0) {
-      const sql = `SELECT ${row.map((v, i) => typed(columns[i], v)).join(', ')}`;
+      let sql = `SELECT ${writers[0](row[0])}`;
+      for (let i = 1; i < row.length; i++) sql += `, ${writers[i](row[i])}`;
       const bytes = Buffer.byteLength(sql) + 15; // + ' UNION ALL ' and parentheses
       if (size + bytes <= budget) {
         parts.push(sql);
