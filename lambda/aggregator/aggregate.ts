@@ -3,7 +3,7 @@
  * per transaction (Redshift MERGE refuses two source rows for one target row).
  */
 import type { ClickEvent } from '../../contract';
-import { derive, TABLES, type ColumnDef, type TableSpec, type Value } from './tables';
+import { derive, TABLES, type ColumnDef, type StateTable, type TableSpec, type Value } from './tables';
 
 /** The rows one table receives from a batch, with their column names and types. */
 export interface TableRows {
@@ -50,6 +50,7 @@ interface StateRow {
 export function aggregate(events: readonly ClickEvent[]): TableRows[] {
   const counters = TABLES.map(() => new Map<string, CounterRow>());
   const members = TABLES.map(() => new Map<string, Value[]>());
+  const distinct = TABLES.map((): Value[][] => []);
   const states = TABLES.map(() => new Map<string, StateRow>());
 
   // Plain loops and in-place sums: this runs once per event per table (hundreds of thousands
@@ -68,8 +69,8 @@ export function aggregate(events: readonly ClickEvent[]): TableRows[] {
       } else if (spec.kind === 'membership') {
         const m = spec.member(d);
         if (!m) continue;
-        const k = keyString(m);
-        if (!members[t].has(k)) members[t].set(k, m);
+        if (spec.distinctPerEvent) distinct[t].push(m);
+        else members[t].set(keyString(m), m);
       } else {
         const k = spec.keyOf(d);
         let st = states[t].get(k);
@@ -89,14 +90,21 @@ export function aggregate(events: readonly ClickEvent[]): TableRows[] {
   return TABLES.map((spec, t): TableRows => {
     const columns = columnsOf(spec);
     if (spec.kind === 'counter') return { spec, columns, rows: Array.from(counters[t].values(), (r) => [...r.key, ...r.totals]) };
-    if (spec.kind === 'membership') return { spec, columns, rows: [...members[t].values()] };
-    const rows = Array.from(states[t], ([key, st]) => [
-      key,
-      ...st.sums,
-      ...st.picks.flatMap((p, i) => (p ? [p.at, p.id, ...p.values] : [null, null, ...spec.groups[i].values.map(() => null)])),
-    ]);
+    if (spec.kind === 'membership') return { spec, columns, rows: spec.distinctPerEvent ? distinct[t] : [...members[t].values()] };
+    const rows = Array.from(states[t], ([key, st]) => stateRow(spec, key, st));
     return { spec, columns, rows };
   }).filter((t) => t.rows.length > 0);
+}
+
+/** A state row in {@link columnsOf} order: key, sums, then per group its time, event id and values (NULLs when nothing was picked). */
+function stateRow(spec: StateTable, key: string, st: StateRow): Value[] {
+  const row: Value[] = [key, ...st.sums];
+  for (let i = 0; i < spec.groups.length; i++) {
+    const p = st.picks[i];
+    if (p) row.push(p.at, p.id, ...p.values);
+    else for (let n = spec.groups[i].values.length + 2; n > 0; n--) row.push(null);
+  }
+  return row;
 }
 
 /** A map key for a row's key values; a single string value is its own key. */

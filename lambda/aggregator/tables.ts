@@ -28,6 +28,8 @@ export interface MembershipTable {
   table: string;
   columns: readonly ColumnDef[];
   member(e: Derived): Value[] | undefined;
+  /** Every event yields a different member (events arrive deduplicated by id): no set needed. */
+  distinctPerEvent?: true;
 }
 
 /** A value chosen by the earliest (`min`) or latest (`max`) event, ties broken by event id. */
@@ -91,6 +93,7 @@ export const SEEN_EVENTS: MembershipTable = {
   table: 'seen_events',
   columns: [['event_id', 'VARCHAR'], ['day', 'DATE']],
   member: (d) => [d.e.eventId, d.day],
+  distinctPerEvent: true,
 };
 
 export const TABLES: readonly TableSpec[] = [

@@ -12,6 +12,8 @@ export interface NodeFunctionOptions {
   timeout?: Duration;
   memorySize?: number;
   environment?: Record<string, string>;
+  /** Extra Node.js / V8 flags for NODE_OPTIONS (source maps are always on). */
+  nodeFlags?: readonly string[];
   /** Role to run as; a new one with basic execution rights when left out. */
   role?: iam.IRole;
   vpc?: ec2.IVpc;
@@ -33,7 +35,7 @@ export function nodeFunction(scope: Construct, id: string, o: NodeFunctionOption
     architecture: lambda.Architecture.ARM_64,
     timeout: o.timeout ?? Duration.minutes(1),
     memorySize: o.memorySize ?? 512,
-    environment: { NODE_OPTIONS: '--enable-source-maps', ...o.environment },
+    environment: { NODE_OPTIONS: ['--enable-source-maps', ...(o.nodeFlags ?? [])].join(' '), ...o.environment },
     role: o.role,
     vpc: o.vpc,
     vpcSubnets: o.vpc ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } : undefined,

@@ -10,6 +10,7 @@ import type * as redshift from 'aws-cdk-lib/aws-redshiftserverless';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
+import { PROCESSOR_V8_FLAGS } from '../../lambda/shared/node-options';
 import { nodeFunction, type NodeFunctionOptions } from '../constructs/node-function';
 import { groupArn, topicArn } from '../kafka-arns';
 import { INDEX_PREFIX } from './storage-stack';
@@ -60,6 +61,7 @@ export class ProcessingStack extends Stack {
         role,
         timeout: Duration.minutes(5),
         memorySize: 1024,
+        nodeFlags: PROCESSOR_V8_FLAGS,
         ...extra,
         environment: { ...extra.environment, POWERTOOLS_SERVICE_NAME: name },
       });

@@ -218,6 +218,14 @@ describe('processing', () => {
     for (const fn of Object.values(resources(t.processing, 'AWS::Lambda::Function'))) expect(fn.Properties!.Runtime).toBe('nodejs24.x');
   });
 
+  it('gives the processors the young-generation size the benchmark measures them with', () => {
+    const processors = Object.values(resources(t.processing, 'AWS::Lambda::Function')).filter((fn) => fn.Properties!.MemorySize === 1024);
+    expect(processors).toHaveLength(3);
+    for (const fn of processors) {
+      expect((fn.Properties!.Environment as { Variables: Record<string, string> }).Variables.NODE_OPTIONS).toBe('--enable-source-maps --max-semi-space-size=64');
+    }
+  });
+
   it('grants the data-plane actions on exact topic and group ARNs', () => {
     const statements = Object.values(resources(t.storage, 'AWS::IAM::Policy'))
       .concat(Object.values(resources(t.processing, 'AWS::IAM::Policy')))
