@@ -102,8 +102,8 @@ export function createCollector(config: CollectorConfig, sink: Sink, log: Log, e
   async function pixel(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, cors: Record<string, string>): Promise<void> {
     const cookies: string[] = [];
     const fields = pixelFields(query, header(req, 'referer'));
-    const raw = Object.fromEntries(query);
-    const item: Item = typeof fields === 'string' ? { reason: fields, raw } : { fields: withIds(fields, serverIds(req, cookies, fields)), raw };
+    // The query becomes a plain object only if the event is rejected (see ingest).
+    const item: Item = typeof fields === 'string' ? { reason: fields, raw: query } : { fields: withIds(fields, serverIds(req, cookies, fields)), raw: query };
     const result = await ingest([item], context(req, 'pixel'), 'collector:/p.gif', deps);
     sendGif(res, result.accepted === 1 ? 200 : 400, { ...cors, 'Set-Cookie': cookies, ...(result.accepted ? {} : { 'X-Reject-Reason': result.rejected[0].reason }) });
   }

@@ -7,7 +7,7 @@ import { enrich, type ClientFields, type EnrichOptions, type RequestContext } fr
 import type { HandOff } from './handoff';
 import type { Metrics } from './metrics';
 
-/** One item of a request: client fields, or the reason it could not be read. */
+/** One item of a request: client fields, or the reason it could not be read; `raw` is what the client sent (a pixel's query as is). */
 export type Item = { fields: ClientFields; raw: unknown } | { reason: string; raw: unknown };
 
 /** What happened to a request's items. */
@@ -45,7 +45,8 @@ export async function ingest(items: Item[], ctx: RequestContext, origin: string,
       reason = item.reason;
     }
     rejected.push({ index, reason });
-    bad.push(encodeBadEvent(badEvent('schema_violation', reason, origin, JSON.stringify(item.raw), ctx.receivedAt)));
+    const raw = item.raw instanceof URLSearchParams ? Object.fromEntries(item.raw) : item.raw;
+    bad.push(encodeBadEvent(badEvent('schema_violation', reason, origin, JSON.stringify(raw), ctx.receivedAt)));
   });
   await Promise.all([
     good.length > 0 ? deps.handoff.write(deps.topics.events, good) : undefined,

@@ -38,25 +38,54 @@ export type ClientFields = Record<string, unknown> & { page?: Record<string, unk
 
 /** Builds a contract event from client fields and the request, deriving page parts, campaign, device and network. */
 export function enrich(client: ClientFields, ctx: RequestContext, options: EnrichOptions): Record<string, unknown> {
-  const event: Record<string, unknown> = {
-    ...client,
-    schemaVersion: SCHEMA_VERSION,
-    eventId: client.eventId ?? randomUUID(),
-    source: ctx.source,
-    receivedTimestamp: ctx.receivedAt.toISOString(),
-  };
   const page = client.page && typeof client.page.url === 'string' ? derivePage(client.page, options.internalDomains) : client.page;
-  if (page) event.page = page;
-  if (page && client.campaign === undefined && typeof page.query === 'string' && CAMPAIGN_HINT.test(page.query)) {
-    const campaign = campaignOf(new URLSearchParams(page.query));
-    if (campaign) event.campaign = campaign;
+  let campaign = client.campaign;
+  if (page && campaign === undefined && typeof page.query === 'string' && CAMPAIGN_HINT.test(page.query)) {
+    campaign = campaignOf(new URLSearchParams(page.query));
   }
-  const device = options.userAgents.parse(ctx.userAgent);
-  if (device) event.device = device;
   const country = countryOf(ctx.ip);
   const ip = options.anonymiseIp ? anonymiseIp(ctx.ip) : ctx.ip;
-  if (ip || country) event.network = { ...(ip ? { ip } : {}), ...(country ? { country } : {}) };
+  // One literal in contract order: every event gets the same shape (absent fields are undefined,
+  // which validation and JSON skip), so the hot path stays monomorphic.
+  const event: Record<string, unknown> = {
+    schemaVersion: SCHEMA_VERSION,
+    eventId: client.eventId ?? randomUUID(),
+    eventType: client.eventType,
+    eventName: client.eventName,
+    properties: client.properties,
+    source: ctx.source,
+    clientTimestamp: client.clientTimestamp,
+    sentTimestamp: client.sentTimestamp,
+    receivedTimestamp: isoTime(ctx.receivedAt),
+    partyId: client.partyId,
+    sessionId: client.sessionId,
+    pageViewId: client.pageViewId,
+    userId: client.userId,
+    page,
+    campaign,
+    device: options.userAgents.parse(ctx.userAgent),
+    screen: client.screen,
+    locale: client.locale,
+    network: ip || country ? (country ? (ip ? { ip, country } : { country }) : { ip }) : undefined,
+    commerce: client.commerce,
+    httpStatus: client.httpStatus,
+  };
+  // Fields outside the contract are kept so that validation names them.
+  for (const key in client) if (!(key in event)) event[key] = client[key];
   return event;
+}
+
+let lastMs = NaN;
+let lastIso = '';
+
+/** `Date#toISOString`, computed once per millisecond: requests arriving together share it. */
+function isoTime(at: Date): string {
+  const ms = at.getTime();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = at.toISOString();
+  }
+  return lastIso;
 }
 
 /** Query strings without any of these carry no campaign fields (most page views): skip parsing them. */
@@ -64,17 +93,22 @@ const CAMPAIGN_HINT = /utm_|clid|braid|li_fat_id/;
 
 /** Fills host, path, query, referrer host and medium from the page and referrer URLs. */
 export function derivePage(page: Record<string, unknown>, internalDomains: readonly string[]): Page {
-  const out = { ...page } as Page;
-  const parts = typeof out.url === 'string' ? splitUrl(out.url) : undefined;
-  if (parts) {
-    out.host = parts.host;
-    out.path = parts.path;
-    if (parts.query) out.query = parts.query;
-    else delete out.query;
-  }
-  if (!out.referrer) delete out.referrer;
-  const referrerHost = hostOf(out.referrer);
-  if (referrerHost) out.referrerHost = referrerHost;
-  out.referrerMedium = referrerMedium(referrerHost, out.host, internalDomains);
-  return out;
+  const url = page.url as string;
+  const parts = typeof url === 'string' ? splitUrl(url) : undefined;
+  const referrer = page.referrer ? (page.referrer as string) : undefined;
+  const referrerHost = hostOf(referrer);
+  const host = parts ? parts.host : (page.host as string | undefined);
+  const out: Record<string, unknown> = {
+    url,
+    host,
+    path: parts ? parts.path : page.path,
+    query: parts ? parts.query || undefined : page.query,
+    title: page.title,
+    referrer,
+    referrerHost: referrerHost ?? page.referrerHost,
+    referrerMedium: referrerMedium(referrerHost, host, internalDomains),
+  };
+  // Fields outside the contract are kept so that validation names them.
+  for (const key in page) if (!(key in out)) out[key] = page[key];
+  return out as Page;
 }
