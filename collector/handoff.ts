@@ -9,9 +9,17 @@ import type { Sink } from './sinks/sink';
 /** The sink cannot take the records now; the client should retry (HTTP 503). */
 export class Unavailable extends Error {}
 
+interface Waiting {
+  deadline: number;
+  reject: (err: Error) => void;
+}
+
 /** Wraps a sink with a bound on buffered events, a timeout and a health flag. */
 export class HandOff {
   private healthy = true;
+  /** Writes the sink has not confirmed yet, oldest first (all share one timeout, so also by deadline). */
+  private readonly waiting = new Set<Waiting>();
+  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly sink: Sink,
@@ -26,40 +34,55 @@ export class HandOff {
   }
 
   /**
-   * Writes records and resolves when they are durable. Throws {@link Unavailable} when the
+   * Writes records and resolves when they are durable. Rejects with {@link Unavailable} when the
    * buffer is full, the sink fails, or it does not answer in time. Memory stays bounded: the
    * buffered count only drops when the sink settles, even after a timeout answered the client.
    */
-  async write(topic: string, records: KafkaRecord[]): Promise<void> {
-    if (this.metrics.buffered + records.length > this.maxBuffered) {
-      throw new Unavailable(`collector buffer is full (${this.maxBuffered} events waiting for the sink)`);
+  write(topic: string, records: KafkaRecord[]): Promise<void> {
+    const count = records.length;
+    if (this.metrics.buffered + count > this.maxBuffered) {
+      return Promise.reject(new Unavailable(`collector buffer is full (${this.maxBuffered} events waiting for the sink)`));
     }
-    this.metrics.buffered += records.length;
+    this.metrics.buffered += count;
     const started = performance.now();
-    const written = this.sink.write(topic, records).then(
-      () => {
-        this.healthy = true;
-        this.metrics.observeSink(performance.now() - started);
-      },
-      (err: Error) => {
-        this.healthy = false;
-        throw new Unavailable(`sink write failed: ${err.message}`);
-      },
-    );
-    void written.catch(() => undefined).finally(() => {
-      this.metrics.buffered -= records.length;
+    return new Promise<void>((resolve, reject) => {
+      const waiting: Waiting = { deadline: started + this.timeoutMs, reject };
+      this.waiting.add(waiting);
+      this.watch();
+      this.sink.write(topic, records).then(
+        () => {
+          this.metrics.buffered -= count;
+          this.healthy = true;
+          this.metrics.observeSink(performance.now() - started);
+          if (this.waiting.delete(waiting)) resolve();
+        },
+        (err: Error) => {
+          this.metrics.buffered -= count;
+          this.healthy = false;
+          if (this.waiting.delete(waiting)) reject(new Unavailable(`sink write failed: ${err.message}`));
+        },
+      );
     });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+  }
+
+  /**
+   * Times out writes the sink has not confirmed. One timer checks them all, a tenth of the
+   * timeout apart, while any are waiting: a timer per request would cost more than the write.
+   */
+  private watch(): void {
+    if (this.watchdog) return;
+    this.watchdog = setInterval(() => {
+      const now = performance.now();
+      for (const w of this.waiting) {
+        if (w.deadline > now) break;
+        this.waiting.delete(w);
         this.healthy = false;
-        reject(new Unavailable(`sink did not confirm within ${this.timeoutMs} ms`));
-      }, this.timeoutMs);
-    });
-    try {
-      await Promise.race([written, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+        w.reject(new Unavailable(`sink did not confirm within ${this.timeoutMs} ms`));
+      }
+      if (this.waiting.size === 0) {
+        clearInterval(this.watchdog);
+        this.watchdog = undefined;
+      }
+    }, Math.max(5, this.timeoutMs / 10));
   }
 }

@@ -48,10 +48,10 @@ export async function ingest(items: Item[], ctx: RequestContext, origin: string,
     const raw = item.raw instanceof URLSearchParams ? Object.fromEntries(item.raw) : item.raw;
     bad.push(encodeBadEvent(badEvent('schema_violation', reason, origin, JSON.stringify(raw), ctx.receivedAt)));
   });
-  await Promise.all([
-    good.length > 0 ? deps.handoff.write(deps.topics.events, good) : undefined,
-    bad.length > 0 ? deps.handoff.write(deps.topics.bad, bad) : undefined,
-  ]);
+  // One promise to wait for in the common case of a single kind.
+  if (good.length > 0 && bad.length > 0) await Promise.all([deps.handoff.write(deps.topics.events, good), deps.handoff.write(deps.topics.bad, bad)]);
+  else if (good.length > 0) await deps.handoff.write(deps.topics.events, good);
+  else if (bad.length > 0) await deps.handoff.write(deps.topics.bad, bad);
   deps.metrics.accepted += good.length;
   deps.metrics.rejected += bad.length;
   return { accepted: good.length, rejected };
