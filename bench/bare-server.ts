@@ -7,4 +7,4 @@ const server = createServer((_req, res) => {
   res.end(GIF);
 });
 server.keepAliveTimeout = 65000;
-server.listen(Number(process.env.PORT), '127.0.0.1', () => process.send?.('ready'));
+server.listen(Number(process.env.PORT), '127.0.0.1');

@@ -1,13 +1,16 @@
 /**
  * Collector throughput and latency: autocannon against the real collector (full enrichment,
- * local durable sink with fsync) and against a bare Node http server answering the same pixel,
- * each in its own process, in the same run.
+ * local durable sink with synchronous writes) and against a bare Node http server answering the
+ * same pixel, in the same run. Both run as esbuild bundles in their own process, as the
+ * container image runs the collector (collector/Dockerfile).
  */
 import autocannon from 'autocannon';
-import { fork, type ChildProcess } from 'node:child_process';
+import { buildSync } from 'esbuild';
+import { spawn as spawnProcess, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildTracker } from '../tracker/build';
 
 const ROOT = join(__dirname, '..');
 const PIXEL =
@@ -20,18 +23,21 @@ const HEADERS = {
   cookie: 'cs_pid=0:mhx3k2:QmVuY2htYXJrUGFydHlJZDEyMzQ1Njc4; cs_sid=0:mhx3k2:QmVuY2htYXJrU2Vzc2lvbjEyMzQ1Njc4',
 };
 
-async function spawn(script: string, env: Record<string, string>): Promise<ChildProcess> {
-  const child = fork(join(ROOT, script), [], { env: { ...process.env, ...env }, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+/** Bundles an entry point the way the collector image does. */
+function bundle(entry: string, dir: string): string {
+  const outfile = join(dir, entry.replace(/\W+/g, '-') + '.js');
+  buildSync({ entryPoints: [join(ROOT, entry)], bundle: true, platform: 'node', target: 'node22', external: ['geoip-country'], outfile, logLevel: 'error' });
+  return outfile;
+}
+
+async function spawn(file: string, env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawnProcess(process.execPath, [file], { env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${env.PORT}/health`;
   for (let i = 0; i < 200; i++) {
-    if (script.includes('bare')) {
-      await new Promise<void>((resolve) => child.once('message', () => resolve()));
-      return child;
-    }
-    if (await fetch(url).then((r) => r.ok, () => false)) return child;
+    if (await fetch(url).then(() => true, () => false)) return child;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${script} did not start`);
+  throw new Error(`${file} did not start`);
 }
 
 function rssPeakMb(pid: number): number {
@@ -46,8 +52,10 @@ async function load(port: number, options: Partial<autocannon.Options>): Promise
 /** Runs the comparison and prints it. */
 export async function benchCollector(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cs-bench-'));
-  const bare = await spawn('bench/bare-server.ts', { PORT: '8391' });
-  const collector = await spawn('collector/main.ts', { PORT: '8392', HOST: '127.0.0.1', SINK: 'local', LOCAL_LOG_DIR: dir, TRUSTED_PROXIES: '1', COOKIE_SECURE: 'false' });
+  const bare = await spawn(bundle('bench/bare-server.ts', dir), { PORT: '8391' });
+  const collector = await spawn(bundle('collector/main.ts', dir), {
+    PORT: '8392', HOST: '127.0.0.1', SINK: 'local', LOCAL_LOG_DIR: join(dir, 'log'), TRUSTED_PROXIES: '1', COOKIE_SECURE: 'false', TRACKER_SCRIPT: buildTracker(join(dir, 'clickstream.min.js')),
+  });
   try {
     await load(8391, { duration: 2 });
     await load(8392, { duration: 2 });
@@ -56,7 +64,7 @@ export async function benchCollector(): Promise<void> {
     // Steady arrivals from 10 connections: latency under load, not queueing behind 100-request bursts.
     const half = await load(8392, { overallRate: Math.round(full.requests.average / 2), connections: 10, duration: 8 });
     const non2xx = full.non2xx + half.non2xx;
-    console.log('\n## Collector (GET /p.gif, full enrichment, local durable sink with fsync)');
+    console.log('\n## Collector (GET /p.gif, full enrichment, local durable sink with synchronous writes)');
     console.log(`bare node http      : ${base.requests.average.toFixed(0)} req/s, p50 ${base.latency.p50} ms, p99 ${base.latency.p99} ms`);
     console.log(`collector (peak)    : ${full.requests.average.toFixed(0)} req/s, p50 ${full.latency.p50} ms, p99 ${full.latency.p99} ms`);
     console.log(`collector (50% rate): ${half.requests.average.toFixed(0)} req/s, p50 ${half.latency.p50} ms, p99 ${half.latency.p99} ms`);
