@@ -105,7 +105,9 @@ export function createCollector(config: CollectorConfig, sink: Sink, log: Log, e
     // The query becomes a plain object only if the event is rejected (see ingest).
     const item: Item = typeof fields === 'string' ? { reason: fields, raw: query } : { fields: withIds(fields, serverIds(req, cookies, fields)), raw: query };
     const result = await ingest([item], context(req, 'pixel'), 'collector:/p.gif', deps);
-    sendGif(res, result.accepted === 1 ? 200 : 400, { ...cors, 'Set-Cookie': cookies, ...(result.accepted ? {} : { 'X-Reject-Reason': result.rejected[0].reason }) });
+    const headers: Record<string, string | string[]> = { ...cors, 'Set-Cookie': cookies };
+    if (result.accepted === 0) headers['X-Reject-Reason'] = result.rejected[0].reason;
+    sendGif(res, result.accepted === 1 ? 200 : 400, headers);
   }
 
   async function snowplow(req: IncomingMessage, res: ServerResponse, events: SnowplowParams[], cors: Record<string, string>, gif: boolean): Promise<void> {

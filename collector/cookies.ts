@@ -40,10 +40,8 @@ export interface CookieOptions {
 
 /** A Set-Cookie value; `maxAge` 0 expires the cookie. */
 export function setCookie(name: string, value: string, maxAge: number, options: CookieOptions): string {
-  const parts = [`${name}=${value}`, 'Path=/', `Max-Age=${maxAge}`, 'HttpOnly'];
-  if (options.domain) parts.push(`Domain=${options.domain}`);
-  parts.push(options.secure ? 'Secure; SameSite=None' : 'SameSite=Lax');
-  return parts.join('; ');
+  const domain = options.domain ? `; Domain=${options.domain}` : '';
+  return `${name}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly${domain}; ${options.secure ? 'Secure; SameSite=None' : 'SameSite=Lax'}`;
 }
 
 const ID = /^[A-Za-z0-9~_:.!-]{1,128}$/;

@@ -48,12 +48,18 @@ export function send(res: ServerResponse, status: number, body: string | Buffer,
   res.end(res.req.method === 'HEAD' ? undefined : payload);
 }
 
+const GIF_LENGTH = String(GIF.length);
+
 /** A JSON response. */
 export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string | string[]> = {}): void {
   send(res, status, JSON.stringify(value), { 'Content-Type': 'application/json', ...headers });
 }
 
-/** The pixel response: the GIF, never cached. */
+/** The pixel response: the GIF, never cached. `headers` is added to (callers pass a fresh object). */
 export function sendGif(res: ServerResponse, status: number, headers: Record<string, string | string[]> = {}): void {
-  send(res, status, GIF, { 'Content-Type': 'image/gif', 'Cache-Control': 'no-cache, no-store, must-revalidate', ...headers });
+  headers['Content-Type'] = 'image/gif';
+  headers['Cache-Control'] = 'no-cache, no-store, must-revalidate';
+  headers['Content-Length'] = GIF_LENGTH;
+  res.writeHead(status, headers);
+  res.end(res.req.method === 'HEAD' ? undefined : GIF);
 }
