@@ -132,6 +132,8 @@ export class DurableLog {
   }
 
   private async flushLoop(): Promise<void> {
+    // Start after this turn of the event loop: every request read in it joins the first flush.
+    await new Promise((resolve) => setImmediate(resolve));
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];
