@@ -18,8 +18,6 @@ interface Pick {
   values: Value[];
 }
 
-const SEP = '\u0001';
-
 /** Columns of a table's rows, in the order {@link aggregate} emits values. */
 export function columnsOf(spec: TableSpec): ColumnDef[] {
   switch (spec.kind) {
@@ -48,8 +46,8 @@ interface StateRow {
 
 /** Pre-aggregates events (already deduplicated by id) into rows per table. */
 export function aggregate(events: readonly ClickEvent[]): TableRows[] {
-  const counters = TABLES.map(() => new Map<string, CounterRow>());
-  const members = TABLES.map(() => new Map<string, Value[]>());
+  const counters = TABLES.map(() => new RowIndex<CounterRow>());
+  const members = TABLES.map(() => new RowIndex<Value[]>());
   const distinct = TABLES.map((): Value[][] => []);
   const states = TABLES.map(() => new Map<string, StateRow>());
 
@@ -62,15 +60,14 @@ export function aggregate(events: readonly ClickEvent[]): TableRows[] {
       if (spec.kind === 'counter') {
         const key = spec.keyOf(d);
         if (!key) continue;
-        const k = keyString(key);
-        let row = counters[t].get(k);
-        if (!row) counters[t].set(k, (row = { key, totals: new Array<number>(spec.counts.length).fill(0) }));
+        let row = counters[t].find(key);
+        if (!row) counters[t].add(key, (row = { key, totals: new Array<number>(spec.counts.length).fill(0) }));
         spec.add(d, row.totals);
       } else if (spec.kind === 'membership') {
         const m = spec.member(d);
         if (!m) continue;
         if (spec.distinctPerEvent) distinct[t].push(m);
-        else members[t].set(keyString(m), m);
+        else if (!members[t].find(m)) members[t].add(m, m);
       } else {
         const k = spec.keyOf(d);
         let st = states[t].get(k);
@@ -89,8 +86,8 @@ export function aggregate(events: readonly ClickEvent[]): TableRows[] {
 
   return TABLES.map((spec, t): TableRows => {
     const columns = columnsOf(spec);
-    if (spec.kind === 'counter') return { spec, columns, rows: Array.from(counters[t].values(), (r) => [...r.key, ...r.totals]) };
-    if (spec.kind === 'membership') return { spec, columns, rows: spec.distinctPerEvent ? distinct[t] : [...members[t].values()] };
+    if (spec.kind === 'counter') return { spec, columns, rows: counters[t].rows.map((r) => [...r.key, ...r.totals]) };
+    if (spec.kind === 'membership') return { spec, columns, rows: spec.distinctPerEvent ? distinct[t] : members[t].rows };
     const rows = Array.from(states[t], ([key, st]) => stateRow(spec, key, st));
     return { spec, columns, rows };
   }).filter((t) => t.rows.length > 0);
@@ -107,9 +104,33 @@ function stateRow(spec: StateTable, key: string, st: StateRow): Value[] {
   return row;
 }
 
-/** A map key for a row's key values; a single string value is its own key. */
-function keyString(values: Value[]): string {
-  return values.length === 1 && typeof values[0] === 'string' ? values[0] : values.join(SEP);
+/**
+ * Rows by composite key, one nested Map level per key part. Cheaper than joining the parts
+ * into one string per event and table: the parts are strings the event already holds, whose
+ * hashes V8 computes once and caches, while a joined key is a new string to build and hash.
+ */
+class RowIndex<R> {
+  private readonly root = new Map<Value, unknown>();
+  /** Rows in insertion order. */
+  readonly rows: R[] = [];
+
+  find(key: readonly Value[]): R | undefined {
+    let level: Map<Value, unknown> | undefined = this.root;
+    for (let i = 0; i < key.length - 1 && level; i++) level = level.get(key[i]) as Map<Value, unknown> | undefined;
+    return level?.get(key[key.length - 1]) as R | undefined;
+  }
+
+  /** Adds a row under a key that {@link find} did not find. */
+  add(key: readonly Value[], row: R): void {
+    let level = this.root;
+    for (let i = 0; i < key.length - 1; i++) {
+      let next = level.get(key[i]) as Map<Value, unknown> | undefined;
+      if (!next) level.set(key[i], (next = new Map()));
+      level = next;
+    }
+    level.set(key[key.length - 1], row);
+    this.rows.push(row);
+  }
 }
 
 /** True when (at, id) should replace `cur` for a `min` or `max` pick. */

@@ -60,6 +60,31 @@ describe('hostile strings land as data', () => {
   });
 });
 
+describe('row keys', () => {
+  it('keeps apart rows whose key parts would run together if joined into one string', async () => {
+    const db = await freshWarehouse();
+    try {
+      const view = (n: number, host: string, path: string): ClickEvent => ({
+        schemaVersion: SCHEMA_VERSION,
+        eventId: `7d1b1e5e-8f2a-4c4e-9a51-0c7f3f9d2b1${n}`,
+        eventType: 'pageView',
+        source: 'tracker',
+        receivedTimestamp: '2026-11-22T10:00:00.000Z',
+        partyId: 'p1',
+        sessionId: 's1',
+        page: { url: 'https://x.example/', host, path },
+      });
+      await applyBatch(db, 'clickstream', mskBatches(toLog([view(1, 'x', '\u0001y'), view(2, 'x\u0001', 'y')], 'clickstream', 1), 10)[0]);
+      expect(await db.query('SELECT host, path, views FROM page_views_daily ORDER BY host')).toEqual([
+        { host: 'x', path: '\u0001y', views: 1 },
+        { host: 'x\u0001', path: 'y', views: 1 },
+      ]);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
 describe('named queries', () => {
   it('each runs on the local warehouse', async () => {
     const db = await freshWarehouse();
