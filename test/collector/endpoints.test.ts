@@ -112,6 +112,16 @@ describe('collector endpoints over loopback HTTP', () => {
       expect(res.status).toBe(400);
       expect((await res.json()).rejected[0].reason).toBe('userId: is longer than 256 characters');
     });
+
+    it('rejects fields outside the contract by name, at the top level and in the page', async () => {
+      const page = { url: 'https://shop.example.com/tea', section: 'teas' };
+      const res = await fetch(`${c.url}/collect`, { method: 'POST', body: JSON.stringify([trackerEvent({ pageUrl: 'https://shop.example.com/' }), trackerEvent({ page })]) });
+      expect(res.status).toBe(400);
+      expect((await res.json()).rejected).toEqual([
+        { index: 0, reason: 'pageUrl: is not a field of the event contract' },
+        { index: 1, reason: 'page.section: is not a field of the event contract' },
+      ]);
+    });
   });
 
   describe('GET /p.gif (pixel)', () => {
