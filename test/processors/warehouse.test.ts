@@ -30,25 +30,38 @@ describe('migrations', () => {
   });
 });
 
+/** A page view of session s1 on x.example; `n` makes its event id distinct. */
+function pageView(n: number, fields: Partial<ClickEvent>): ClickEvent {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    eventId: `7d1b1e5e-8f2a-4c4e-9a51-0c7f3f9d2b1${n}`,
+    eventType: 'pageView',
+    source: 'tracker',
+    receivedTimestamp: '2026-11-22T10:00:00.000Z',
+    partyId: 'p1',
+    sessionId: 's1',
+    ...fields,
+  };
+}
+
+/** Applies events as one batch of a one-partition topic. */
+async function applyEvents(db: PgliteExecutor, events: ClickEvent[]): Promise<void> {
+  await applyBatch(db, 'clickstream', mskBatches(toLog(events, 'clickstream', 1), 10)[0]);
+}
+
 describe('hostile strings land as data', () => {
   const hostile = ["'; DROP TABLE sessions; --", "\\'; DROP TABLE visitors; --", 'back\\slash \\\\ end\\', 'nul\u0000byte', '💥 ünïcödé \u2028 line', "O'Reilly \"quoted\""];
 
   it.each(hostile.map((h) => [h]))('%j', async (text) => {
     const db = await freshWarehouse();
     try {
-      const event: ClickEvent = {
-        schemaVersion: SCHEMA_VERSION,
-        eventId: '7d1b1e5e-8f2a-4c4e-9a51-0c7f3f9d2b11',
-        eventType: 'pageView',
-        source: 'tracker',
-        receivedTimestamp: '2026-11-22T10:00:00.000Z',
-        partyId: 'p1',
-        sessionId: 's1',
-        page: { url: `https://x.example/?q=${text}`, host: 'x.example', path: `/${text}` },
-        campaign: { source: text },
-        commerce: { action: text, brand: text },
-      };
-      await applyBatch(db, 'clickstream', mskBatches(toLog([event], 'clickstream', 1), 10)[0]);
+      await applyEvents(db, [
+        pageView(1, {
+          page: { url: `https://x.example/?q=${text}`, host: 'x.example', path: `/${text}` },
+          campaign: { source: text },
+          commerce: { action: text, brand: text },
+        }),
+      ]);
       const expected = text.replaceAll('\u0000', '\uFFFD');
       expect((await db.query('SELECT path FROM page_views_daily'))[0].path).toBe(`/${expected}`);
       expect((await db.query('SELECT brand FROM brands_daily'))[0].brand).toBe(expected);
@@ -64,17 +77,8 @@ describe('row keys', () => {
   it('keeps apart rows whose key parts would run together if joined into one string', async () => {
     const db = await freshWarehouse();
     try {
-      const view = (n: number, host: string, path: string): ClickEvent => ({
-        schemaVersion: SCHEMA_VERSION,
-        eventId: `7d1b1e5e-8f2a-4c4e-9a51-0c7f3f9d2b1${n}`,
-        eventType: 'pageView',
-        source: 'tracker',
-        receivedTimestamp: '2026-11-22T10:00:00.000Z',
-        partyId: 'p1',
-        sessionId: 's1',
-        page: { url: 'https://x.example/', host, path },
-      });
-      await applyBatch(db, 'clickstream', mskBatches(toLog([view(1, 'x', '\u0001y'), view(2, 'x\u0001', 'y')], 'clickstream', 1), 10)[0]);
+      const url = 'https://x.example/';
+      await applyEvents(db, [pageView(1, { page: { url, host: 'x', path: '\u0001y' } }), pageView(2, { page: { url, host: 'x\u0001', path: 'y' } })]);
       expect(await db.query('SELECT host, path, views FROM page_views_daily ORDER BY host')).toEqual([
         { host: 'x', path: '\u0001y', views: 1 },
         { host: 'x\u0001', path: 'y', views: 1 },
