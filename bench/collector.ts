@@ -45,15 +45,30 @@ function rssPeakMb(pid: number): number {
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-async function load(port: number, options: Partial<autocannon.Options>): Promise<autocannon.Result> {
-  return autocannon({ url: `http://127.0.0.1:${port}${PIXEL}`, headers: HEADERS, connections: 100, duration: 8, pipelining: 1, ...options });
+/** CPU seconds (user + system) a process's main thread has used; Linux counts in 1/100 s. */
+function mainThreadCpu(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** A load run, with the server's main-thread CPU time per answered request. */
+interface Run {
+  result: autocannon.Result;
+  cpuUs: number;
+}
+
+async function load(port: number, pid: number, options: Partial<autocannon.Options>): Promise<Run> {
+  const before = mainThreadCpu(pid);
+  const result = await autocannon({ url: `http://127.0.0.1:${port}${PIXEL}`, headers: HEADERS, connections: 100, duration: 8, pipelining: 1, ...options });
+  return { result, cpuUs: ((mainThreadCpu(pid) - before) * 1e6) / Math.max(1, result.requests.total) };
 }
 
 const ROUNDS = 3;
 
 /** The run with the median throughput. */
-function median(results: autocannon.Result[]): autocannon.Result {
-  return [...results].sort((a, b) => a.requests.average - b.requests.average)[results.length >> 1];
+function median(runs: Run[]): Run {
+  return [...runs].sort((a, b) => a.result.requests.average - b.result.requests.average)[runs.length >> 1];
 }
 
 /** Runs the comparison and prints it. */
@@ -64,26 +79,29 @@ export async function benchCollector(): Promise<void> {
     PORT: '8392', HOST: '127.0.0.1', SINK: 'local', LOCAL_LOG_DIR: join(dir, 'log'), TRUSTED_PROXIES: '1', COOKIE_SECURE: 'false', TRACKER_SCRIPT: buildTracker(join(dir, 'clickstream.min.js')),
   });
   try {
-    await load(8391, { duration: 2 });
-    await load(8392, { duration: 2 });
+    await load(8391, bare.pid!, { duration: 2 });
+    await load(8392, collector.pid!, { duration: 2 });
     // Three alternating rounds, the median of each: this shared machine varies a lot between runs.
-    const bases: autocannon.Result[] = [];
-    const fulls: autocannon.Result[] = [];
+    const bases: Run[] = [];
+    const fulls: Run[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      bases.push(await load(8391, {}));
-      fulls.push(await load(8392, {}));
+      bases.push(await load(8391, bare.pid!, {}));
+      fulls.push(await load(8392, collector.pid!, {}));
     }
-    const base = median(bases);
-    const full = median(fulls);
+    const base = median(bases).result;
+    const full = median(fulls).result;
     // Steady arrivals from 10 connections: latency under load, not queueing behind 100-request bursts.
-    const half = await load(8392, { overallRate: Math.round(full.requests.average / 2), connections: 10, duration: 8 });
-    const non2xx = fulls.reduce((n, r) => n + r.non2xx, half.non2xx);
+    const half = (await load(8392, collector.pid!, { overallRate: Math.round(full.requests.average / 2), connections: 10, duration: 8 })).result;
+    const non2xx = fulls.reduce((n, r) => n + r.result.non2xx, half.non2xx);
+    // CPU per request varies far less between runs than throughput does on a shared machine.
+    const cpu = (runs: Run[]) => runs.map((r) => r.cpuUs).sort((a, b) => a - b)[runs.length >> 1];
+    const rates = (runs: Run[]) => runs.map((r) => r.result.requests.average.toFixed(0)).join(', ');
     console.log('\n## Collector (GET /p.gif, full enrichment, local durable sink with synchronous writes)');
-    const rates = (rs: autocannon.Result[]) => rs.map((r) => r.requests.average.toFixed(0)).join(', ');
     console.log(`bare node http      : ${base.requests.average.toFixed(0)} req/s, p50 ${base.latency.p50} ms, p99 ${base.latency.p99} ms (median of ${rates(bases)})`);
     console.log(`collector (peak)    : ${full.requests.average.toFixed(0)} req/s, p50 ${full.latency.p50} ms, p99 ${full.latency.p99} ms (median of ${rates(fulls)})`);
     console.log(`collector (50% rate): ${half.requests.average.toFixed(0)} req/s, p50 ${half.latency.p50} ms, p99 ${half.latency.p99} ms`);
     console.log(`ratio collector/bare: ${(full.requests.average / base.requests.average).toFixed(2)} (target ≥ 0.5)`);
+    console.log(`main-thread CPU     : ${cpu(bases).toFixed(1)} µs per request bare, ${cpu(fulls).toFixed(1)} µs collector (ratio ${(cpu(bases) / cpu(fulls)).toFixed(2)})`);
     console.log(`collector peak RSS  : ${rssPeakMb(collector.pid!).toFixed(0)} MB (target ≤ 200 MB); non-2xx answers: ${non2xx}`);
   } finally {
     bare.kill();
