@@ -85,6 +85,8 @@ const countEvent = (d: Derived, totals: number[]) => {
 const countOne = (_d: Derived, totals: number[]) => {
   totals[0]++;
 };
+/** The page URL of a page view, the candidate for entry, exit, first and last page picks. */
+const viewedPage = (d: Derived): Value[] | undefined => (d.pv ? [s(d.e.page?.url)] : undefined);
 const NOT_NAMED = new Set(['pageView', 'pagePing']);
 
 /** Event ids already applied, kept so duplicates across batches are counted once. */
@@ -234,8 +236,8 @@ export const TABLES: readonly TableSpec[] = [
         ],
       },
       { pick: 'max', at: 'ended_at', id: 'last_event_id', values: [], from: () => [] },
-      { pick: 'min', at: 'entry_at', id: 'entry_event_id', values: [['entry_page', 'VARCHAR']], from: (d) => (d.pv ? [s(d.e.page?.url)] : undefined) },
-      { pick: 'max', at: 'exit_at', id: 'exit_event_id', values: [['exit_page', 'VARCHAR']], from: (d) => (d.pv ? [s(d.e.page?.url)] : undefined) },
+      { pick: 'min', at: 'entry_at', id: 'entry_event_id', values: [['entry_page', 'VARCHAR']], from: viewedPage },
+      { pick: 'max', at: 'exit_at', id: 'exit_event_id', values: [['exit_page', 'VARCHAR']], from: viewedPage },
     ],
   },
   {
@@ -248,8 +250,8 @@ export const TABLES: readonly TableSpec[] = [
     groups: [
       { pick: 'min', at: 'first_seen_at', id: 'first_event_id', values: [], from: () => [] },
       { pick: 'max', at: 'last_seen_at', id: 'last_event_id', values: [], from: () => [] },
-      { pick: 'min', at: 'first_page_at', id: 'first_page_event_id', values: [['first_page', 'VARCHAR']], from: (d) => (d.pv ? [s(d.e.page?.url)] : undefined) },
-      { pick: 'max', at: 'last_page_at', id: 'last_page_event_id', values: [['last_page', 'VARCHAR']], from: (d) => (d.pv ? [s(d.e.page?.url)] : undefined) },
+      { pick: 'min', at: 'first_page_at', id: 'first_page_event_id', values: [['first_page', 'VARCHAR']], from: viewedPage },
+      { pick: 'max', at: 'last_page_at', id: 'last_page_event_id', values: [['last_page', 'VARCHAR']], from: viewedPage },
     ],
   },
 ];

@@ -59,7 +59,7 @@ describe('durable log (the local Kafka stand-in)', () => {
     let total = 0;
     for (let p = 0; p < 3; p++) total += log.highWatermark('t', p);
     expect(total).toBe(500);
-    expect(flushes).toBeLessThan(500); // batched, not one fsync per append
+    expect(flushes).toBeLessThan(500); // batched, not one durable write per append
     await log.close();
     await expect(log.append('t', [rec('k', 'late')])).rejects.toThrow('log is closed');
   });
