@@ -24,6 +24,8 @@ export const LIMITS = {
   propertiesBytes: 8192,
   /** Number of keys in `properties`. */
   propertiesKeys: 64,
+  /** Length of a key in `properties`. */
+  propertyName: 128,
 } as const;
 
 /** Every event type the stack understands. Snowplow's types map onto the last five. */
@@ -54,7 +56,7 @@ export const DEVICE_TYPES = ['desktop', 'mobile', 'tablet', 'smarttv', 'console'
 
 const str = (maxLength: number) => Type.String({ maxLength });
 const optStr = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
-const id = Type.String({ minLength: 1, maxLength: LIMITS.id, pattern: '^[A-Za-z0-9~_:.!-]+$' });
+const id = Type.String({ maxLength: LIMITS.id, pattern: '^[A-Za-z0-9~_:.!-]+$' });
 const timestamp = Type.String({ format: 'date-time', maxLength: 40 });
 const optInt = (minimum: number, maximum: number) => Type.Optional(Type.Integer({ minimum, maximum }));
 /** A string enum as plain JSON Schema `enum`, so validation errors list the allowed values. */
@@ -150,7 +152,14 @@ export const EventSchema = Type.Object(
     /** Name of a custom event, the action of a structured event, or the schema of a self-describing one. */
     eventName: optStr(LIMITS.short),
     /** Free-form properties of custom and self-describing events. */
-    properties: Type.Optional(Type.Record(Type.String({ maxLength: 128 }), Type.Unknown(), { maxProperties: LIMITS.propertiesKeys })),
+    properties: Type.Optional(
+      Type.Unsafe<Record<string, unknown>>({
+        type: 'object',
+        maxProperties: LIMITS.propertiesKeys,
+        propertyNames: { maxLength: LIMITS.propertyName },
+        additionalProperties: true,
+      }),
+    ),
     source: literals(SOURCES),
     clientTimestamp: Type.Optional(timestamp),
     sentTimestamp: Type.Optional(timestamp),

@@ -1,14 +1,39 @@
 /**
  * Validation against the event contract, with errors that name the field.
  */
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { _, str, type ErrorObject, type KeywordCxt } from 'ajv';
 import addFormats from 'ajv-formats';
+import ucs2length from 'ajv/dist/runtime/ucs2length';
 import { EventSchema, LIMITS, type ClickEvent } from './event';
 
 // 'fast' formats check shapes by regex only: this is the hot path of the collector and the processors.
 const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
 addFormats(ajv, { mode: 'fast', formats: ['date-time', 'uuid'] });
+countLengthOnlyWhenNeeded(ajv);
 const check = ajv.compile<ClickEvent>(EventSchema);
+
+/**
+ * `maxLength` with JSON Schema's meaning (code points), counted only when the UTF-16 length
+ * leaves a doubt: a code point is one or two units, so a string of at most `max` units has at
+ * most `max` code points. Ajv's own keyword counts every string, a loop over each character on
+ * the hot path.
+ */
+function countLengthOnlyWhenNeeded(instance: Ajv): void {
+  instance.removeKeyword('maxLength');
+  instance.addKeyword({
+    keyword: 'maxLength',
+    type: 'string',
+    schemaType: 'number',
+    error: {
+      message: ({ schemaCode }) => str`must NOT have more than ${schemaCode} characters`,
+      params: ({ schemaCode }) => _`{limit: ${schemaCode}}`,
+    },
+    code(cxt: KeywordCxt) {
+      const count = cxt.gen.scopeValue('func', { ref: ucs2length });
+      cxt.fail(_`${cxt.data}.length > ${cxt.schemaCode} && ${count}(${cxt.data}) > ${cxt.schemaCode}`);
+    },
+  });
+}
 
 /** Result of {@link validateEvent}: the typed event, or a reason naming the offending field. */
 export type Validation = { ok: true; event: ClickEvent } | { ok: false; reason: string };
@@ -30,6 +55,7 @@ export function validateEvent(input: unknown): Validation {
 function describe(error: ErrorObject | undefined): string {
   if (!error) return 'event is invalid';
   const path = error.instancePath.slice(1).replace(/\//g, '.');
+  if (error.propertyName !== undefined) return `${path}: key "${error.propertyName.slice(0, 40)}…" is longer than ${String(error.params.limit)} characters`;
   const at = (field: string) => (path ? `${path}.${field}` : field);
   switch (error.keyword) {
     case 'required':

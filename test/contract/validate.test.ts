@@ -32,6 +32,12 @@ describe('validateEvent rejects malformed events with a reason naming the field'
     expect(reasonFor({ ...event, page: { ...event.page, url } })).toBe(`page.url: is longer than ${LIMITS.url} characters`);
   });
 
+  it('lengths counted in characters (code points), not UTF-16 units', () => {
+    const emoji = (n: number) => '🍵'.repeat(n);
+    expect(validateEvent({ ...sampleEvent(), userId: emoji(LIMITS.short) }).ok).toBe(true);
+    expect(reasonFor({ ...sampleEvent(), userId: emoji(LIMITS.short + 1) })).toBe(`userId: is longer than ${LIMITS.short} characters`);
+  });
+
   it('unknown event type', () => {
     expect(reasonFor({ ...sampleEvent(), eventType: 'pageview' })).toMatch(/^eventType: must be one of pageView, pagePing,/);
   });
@@ -39,6 +45,12 @@ describe('validateEvent rejects malformed events with a reason naming the field'
   it('properties that are not an object', () => {
     expect(reasonFor({ ...sampleEvent(), properties: ['a', 'b'] })).toBe('properties: must be object');
     expect(reasonFor({ ...sampleEvent(), properties: 'x' })).toBe('properties: must be object');
+  });
+
+  it('properties with a key over the length limit', () => {
+    const key = 'k'.repeat(LIMITS.propertyName + 1);
+    expect(reasonFor({ ...sampleEvent(), properties: { [key]: 1 } })).toBe(`properties: key "${key.slice(0, 40)}…" is longer than ${LIMITS.propertyName} characters`);
+    expect(validateEvent({ ...sampleEvent(), properties: { [key.slice(1)]: 1, 'multi\nline': 2 } }).ok).toBe(true);
   });
 
   it('properties over the byte limit', () => {
