@@ -27,6 +27,8 @@ export interface CollectorConfig {
   maxBufferedEvents: number;
   /** How long a request waits for the sink before answering 503. */
   sinkTimeoutMs: number;
+  /** A request body must arrive within this time; slower ones get 408 (what arrived goes to the bad stream). */
+  requestTimeoutMs: number;
   /** Above the ALB idle timeout (60 s), so the ALB never reuses a connection Node has closed. */
   keepAliveTimeoutMs: number;
   /** Time between health going unhealthy on SIGTERM and closing the listener. */
@@ -135,6 +137,7 @@ export function loadConfig(env: Env = process.env): CollectorConfig {
     maxHeaderBytes: int(env, 'MAX_HEADER_BYTES', 16 * 1024, 1024, 64 * 1024),
     maxBufferedEvents: int(env, 'MAX_BUFFERED_EVENTS', 20000, 1, 10_000_000),
     sinkTimeoutMs: int(env, 'SINK_TIMEOUT_MS', 5000, 1, 120000),
+    requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30000, 1000, 300000),
     keepAliveTimeoutMs: int(env, 'KEEP_ALIVE_TIMEOUT_MS', 65000, 1000, 4_000_000),
     shutdownDelayMs: int(env, 'SHUTDOWN_DELAY_MS', 2000, 0, 120000),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 25000, 1000, 120000),

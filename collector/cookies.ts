@@ -1,5 +1,6 @@
 /** First-party id cookies and their lifetimes. */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { ID_PATTERN } from '../contract';
 
 /** Party id cookie: about two years, refreshed on every hit (as Divolte's `_dvp`). */
 export const PARTY_COOKIE = 'cs_pid';
@@ -44,10 +45,8 @@ export function setCookie(name: string, value: string, maxAge: number, options: 
   return `${name}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly${domain}; ${options.secure ? 'Secure; SameSite=None' : 'SameSite=Lax'}`;
 }
 
-const ID = /^[A-Za-z0-9~_:.!-]{1,128}$/;
-
 /** The cookie value if it is a well-formed id, so a tampered cookie cannot inject a bad id. */
 export function idFromCookie(cookies: Map<string, string>, name: string): string | undefined {
   const v = cookies.get(name);
-  return v && ID.test(v) ? v : undefined;
+  return v && ID_PATTERN.test(v) ? v : undefined;
 }

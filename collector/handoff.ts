@@ -3,11 +3,9 @@
  * answered 2xx only after `write` resolved, i.e. after the sink made its records durable.
  */
 import type { KafkaRecord } from '../contract';
+import { Unavailable } from './errors';
 import type { Metrics } from './metrics';
 import type { Sink } from './sinks/sink';
-
-/** The sink cannot take the records now; the client should retry (HTTP 503). */
-export class Unavailable extends Error {}
 
 interface Waiting {
   deadline: number;

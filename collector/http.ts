@@ -1,40 +1,53 @@
-/** Small HTTP helpers: bounded body reading and responses. */
+/** Small HTTP helpers: bounded, timed body reading and responses. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RequestError } from './protocols/errors';
+import { RequestAborted, RequestTimedOut, TooLarge } from './errors';
 
-/** Reads the body as UTF-8, refusing more than `maxBytes` with 413 (the first bytes are kept for the bad-events stream). */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+/** Limits on reading one body. */
+export interface BodyLimits {
+  maxBytes: number;
+  /** The whole body must arrive within this many milliseconds of the call. */
+  timeoutMs: number;
+}
+
+/**
+ * Reads the body as UTF-8. Refuses more than `maxBytes` with 413, a body still incomplete
+ * after `timeoutMs` with 408, and a client that goes away mid-body; each error carries what
+ * arrived (at most `maxBytes` and one chunk) for the bad-events stream.
+ */
+export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let failed = false;
-    const tooLarge = (n: number) => {
-      failed = true;
-      reject(new RequestError(413, `body is ${n} bytes, over the limit of ${maxBytes}`, Buffer.concat(chunks).toString('utf8')));
-    };
-    if (declared > maxBytes) {
+    let settled = false;
+    const received = () => Buffer.concat(chunks).toString('utf8');
+    const fail = (err: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
       req.resume();
-      tooLarge(declared);
+      reject(err);
+    };
+    const timer = setTimeout(() => fail(new RequestTimedOut(`body not received within ${limits.timeoutMs} ms (${size} bytes arrived)`, received())), limits.timeoutMs);
+    if (declared > limits.maxBytes) {
+      fail(new TooLarge(`body is ${declared} bytes, over the limit of ${limits.maxBytes}`, ''));
       return;
     }
     req.on('data', (chunk: Buffer) => {
-      if (failed) return;
+      if (settled) return;
       size += chunk.length;
-      if (size > maxBytes) {
-        chunks.push(chunk);
-        req.resume();
-        tooLarge(size);
-        return;
-      }
       chunks.push(chunk);
+      if (size > limits.maxBytes) fail(new TooLarge(`body is ${size} bytes, over the limit of ${limits.maxBytes}`, received()));
     });
     req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks, size).toString('utf8'));
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks, size).toString('utf8'));
     });
-    req.on('error', (err) => {
-      if (!failed) reject(new RequestError(400, `request aborted: ${err.message}`));
-    });
+    // 'close' before 'end': the client went away (an 'error' may come first, or not at all).
+    req.on('error', (err) => fail(new RequestAborted(`request aborted after ${size} bytes: ${err.message}`, received())));
+    req.on('close', () => fail(new RequestAborted(`request aborted after ${size} bytes`, received())));
   });
 }
 
@@ -62,4 +75,14 @@ export function sendGif(res: ServerResponse, status: number, headers: Record<str
   headers['Content-Length'] = GIF_LENGTH;
   res.writeHead(status, headers);
   res.end(res.req.method === 'HEAD' ? undefined : GIF);
+}
+
+/**
+ * Text for a response header: printable ASCII only (anything else becomes `?`), at most `max`
+ * characters. Reasons can quote what a client sent, and one CR, LF or non-Latin-1 character
+ * in a header makes Node throw after the event was already stored.
+ */
+export function headerSafe(text: string, max = 256): string {
+  const safe = text.replace(/[^\x20-\x7e]/g, '?');
+  return safe.length > max ? `${safe.slice(0, max - 3)}...` : safe;
 }

@@ -11,6 +11,8 @@ export const FAILURE_TYPES = [
   'schema_violation',
   'decode_failure',
   'index_failure',
+  /** A valid event a processor could not store (the reason names the processor). */
+  'processing_failure',
 ] as const;
 
 /** At most this many characters of the offending payload are kept. */

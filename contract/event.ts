@@ -26,7 +26,14 @@ export const LIMITS = {
   propertiesKeys: 64,
   /** Length of a key in `properties`. */
   propertyName: 128,
+  /** Levels of objects and arrays inside `properties` (the object itself is level 1). */
+  propertiesDepth: 16,
+  /** Levels of objects and arrays in a whole request body (JSON batches, Snowplow payloads). */
+  bodyDepth: 32,
 } as const;
+
+/** The id alphabet: cookie-safe, header-safe and URL-safe, so ids can be echoed as they are. */
+export const ID_PATTERN = /^[A-Za-z0-9~_:.!-]{1,128}$/;
 
 /** Every event type the stack understands. Snowplow's types map onto the last five. */
 export const EVENT_TYPES = [
@@ -57,6 +64,7 @@ export const DEVICE_TYPES = ['desktop', 'mobile', 'tablet', 'smarttv', 'console'
 const str = (maxLength: number) => Type.String({ maxLength });
 const optStr = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
 const id = Type.String({ maxLength: LIMITS.id, pattern: '^[A-Za-z0-9~_:.!-]+$' });
+/** A real instant in the accepted window (checked by parsing: see instant.ts), stored as TIMESTAMP. */
 const timestamp = Type.String({ format: 'date-time', maxLength: 40 });
 const optInt = (minimum: number, maximum: number) => Type.Optional(Type.Integer({ minimum, maximum }));
 /** A string enum as plain JSON Schema `enum`, so validation errors list the allowed values. */

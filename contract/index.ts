@@ -2,5 +2,7 @@
 export * from './event';
 export * from './bad-event';
 export * from './validate';
+export * from './instant';
+export * from './own-keys';
 export * from './kafka-record';
 export * from './columns';

@@ -5,10 +5,13 @@ import Ajv, { _, str, type ErrorObject, type KeywordCxt } from 'ajv';
 import addFormats from 'ajv-formats';
 import ucs2length from 'ajv/dist/runtime/ucs2length';
 import { EventSchema, LIMITS, type ClickEvent } from './event';
+import { INSTANT_WINDOW, isInstant, UUID_PATTERN } from './instant';
 
-// 'fast' formats check shapes by regex only: this is the hot path of the collector and the processors.
 const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
-addFormats(ajv, { mode: 'fast', formats: ['date-time', 'uuid'] });
+addFormats(ajv, { formats: [] });
+// Only values every store can hold: real instants in the window, canonical 36-character UUIDs.
+ajv.addFormat('date-time', { type: 'string', validate: isInstant });
+ajv.addFormat('uuid', UUID_PATTERN);
 countLengthOnlyWhenNeeded(ajv);
 const check = ajv.compile<ClickEvent>(EventSchema);
 
@@ -43,12 +46,29 @@ export function validateEvent(input: unknown): Validation {
   if (!check(input)) return { ok: false, reason: describe(check.errors?.[0]) };
   const props = input.properties;
   if (props !== undefined) {
+    if (deeperThan(props, LIMITS.propertiesDepth)) return { ok: false, reason: `properties: nests deeper than ${LIMITS.propertiesDepth} levels` };
     const size = Buffer.byteLength(JSON.stringify(props));
     if (size > LIMITS.propertiesBytes) {
       return { ok: false, reason: `properties is ${size} bytes, over the ${LIMITS.propertiesBytes}-byte limit` };
     }
   }
   return { ok: true, event: input };
+}
+
+/**
+ * True when objects and arrays in `value` nest more than `max` levels (`value` itself is level 1).
+ * Iterative, so a hostile 30,000-level body cannot overflow the stack the way a recursive walk
+ * (or `JSON.stringify`) would.
+ */
+export function deeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** Turns an ajv error into "field: problem", with the field as a dotted path. */
@@ -69,6 +89,7 @@ function describe(error: ErrorObject | undefined): string {
     case 'enum':
       return `${path}: must be one of ${(error.params.allowedValues as string[]).join(', ')}`;
     case 'format':
+      if (error.params.format === 'date-time') return `${path}: must be an RFC 3339 date-time from ${INSTANT_WINDOW}`;
       return `${path}: must be a valid ${String(error.params.format)}`;
     default:
       return `${path || 'event'}: ${error.message ?? 'is invalid'}`;

@@ -41,7 +41,9 @@ export function acknowledgeFindings({ storage, collector }: ClickstreamStacks): 
     ack(role, 'ManagedKafkaEventSource attaches AWSLambdaMSKExecutionRole (kafka:Describe*, GetBootstrapBrokers, ENI actions); the data-plane kafka-cluster actions are granted separately on exact ARNs.', MSK_EXECUTION);
   }
   ack(storage.archiverRole, 'The archiver writes one object per topic, partition, hour and offset range; keys are generated, so PutObject covers the bucket\'s objects.', archiveObjects);
-  ack(storage.indexerRole, 'Refused events are written under bad/indexer/ with one object per offset range; the key suffix is not known in advance.', `AwsSolutions-IAM5[Resource::<${logicalId(storage.archiveBucket)}.Arn>/bad/indexer/*]`);
+  for (const [role, name] of [[storage.indexerRole, 'indexer'], [storage.aggregatorRole, 'aggregator']] as const) {
+    ack(role, `Refused events are written under bad/${name}/ with one object per first offset; the key suffix is not known in advance.`, `AwsSolutions-IAM5[Resource::<${logicalId(storage.archiveBucket)}.Arn>/bad/${name}/*]`);
+  }
   const domainId = logicalId(storage.domain);
   ack(
     storage.indexerRole,

@@ -8,15 +8,15 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createCollector, type Collector, type Log } from '../collector/app';
 import { loadConfig } from '../collector/config';
-import { encodeEvent, type ClickEvent } from '../contract';
+import { encodeBadEvent, encodeEvent, type ClickEvent } from '../contract';
 import { TrackerScript } from '../collector/tracker-script';
-import { folderStore } from '../lambda/archiver/store';
+import { folderStore } from '../lambda/shared/object-store';
 import { migrate } from '../lambda/warehouse/migrations';
 import { PgliteExecutor } from '../lambda/warehouse/pglite';
 import { buildTracker } from '../tracker/build';
 import { LogConsumer } from './consumer';
 import { DurableLog } from './durable-log';
-import { aggregator, archiver, indexer, type Topics } from './processors';
+import { localProcessors, type Topics } from './processors';
 import { siteRoutes } from './site-routes';
 
 /** Where and how to run. */
@@ -61,24 +61,36 @@ export async function appendEvents(log: DurableLog, topics: Topics, events: read
 /** Starts local mode; resolves once the collector listens. */
 export async function startLocal(options: LocalOptions): Promise<LocalMode> {
   const { log, db, topics } = await openData(options.dataDir);
-  const consumers = [aggregator(db, topics), indexer(db, topics), archiver(folderStore(join(options.dataDir, 'archive')), topics)].map(
+  const consumers = localProcessors(db, topics, folderStore(join(options.dataDir, 'archive'))).map(
     (p) => new LogConsumer(log, p, join(options.dataDir, 'offsets', `${p.name}.json`), 2000, (err) => options.log.error(`${p.name} failed; retrying`, { error: err.message })),
   );
   for (const c of consumers) await c.start();
 
+  // The collector's variables (limits, cookies, privacy) apply as in production; the address,
+  // the sink and the topics are local mode's own.
   const config = loadConfig({
-    PORT: String(options.port),
-    HOST: options.host ?? '127.0.0.1',
-    SINK: 'local',
     COOKIE_SECURE: 'false',
     SHUTDOWN_DELAY_MS: '0',
     SHUTDOWN_TIMEOUT_MS: '5000',
+    ...process.env,
+    PORT: String(options.port),
+    HOST: options.host ?? '127.0.0.1',
+    SINK: 'local',
+    KAFKA_TOPIC: topics.events,
+    KAFKA_BAD_TOPIC: topics.bad,
     ...options.env,
   });
   const script = TrackerScript.fromFile(buildTracker());
   // The log is shared with the consumers, so the collector must not close it on shutdown.
   const sink = { write: (topic: string, records: Parameters<DurableLog['append']>[1]) => log.append(topic, records), close: async () => undefined };
-  const collector = createCollector(config, sink, options.log, { script, fallback: siteRoutes({ db, consumers, script, appendEvents: (events) => appendEvents(log, topics, events) }) });
+  const collector = createCollector(config, sink, options.log, { script, fallback: siteRoutes({
+      db,
+      consumers,
+      script,
+      appendEvents: (events) => appendEvents(log, topics, events),
+      appendBad: (bad) => log.append(topics.bad, bad.map(encodeBadEvent)),
+    }),
+  });
   const address = await collector.listen();
 
   return {

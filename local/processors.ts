@@ -1,8 +1,9 @@
 /** The three stream processors as local mode runs them: the same cores the Lambdas use, with local stores. */
 import { applyBatch } from '../lambda/aggregator/apply';
 import { archiveMskEvent } from '../lambda/archiver/archive';
-import type { ObjectStore } from '../lambda/archiver/store';
+import type { ObjectStore } from '../lambda/shared/object-store';
 import { decodeMskEvent } from '../lambda/shared/msk-event';
+import { keepRefused, type Refused } from '../lambda/shared/refused';
 import type { StatementExecutor } from '../lambda/warehouse/executor';
 import type { Processor } from './consumer';
 import { storeRawEvents } from './search-store';
@@ -13,25 +14,33 @@ export interface Topics {
   bad: string;
 }
 
-/** Aggregates into the local warehouse, exactly once per offset. */
-export function aggregator(db: StatementExecutor, topics: Topics): Processor {
+/** Aggregates into the local warehouse, exactly once per offset; events it cannot store go under `bad/aggregator/` in `archive`. */
+export function aggregator(db: StatementExecutor, topics: Topics, archive: ObjectStore): Processor {
   return {
     name: 'aggregator',
     topics: [topics.events],
     handle: async (event) => {
-      await applyBatch(db, topics.events, decodeMskEvent(event, 'aggregator'));
+      await applyBatch(db, topics.events, decodeMskEvent(event, 'aggregator'), (r) => keepRefused(archive, 'aggregator', 'processing_failure', [r]));
     },
   };
 }
 
-/** Stores raw events in the searchable `events` table. */
-export function indexer(db: StatementExecutor, topics: Topics): Processor {
+/** Stores raw events in the searchable `events` table; events it cannot store go under `bad/indexer/` in `archive`. */
+export function indexer(db: StatementExecutor, topics: Topics, archive: ObjectStore): Processor {
   return {
     name: 'indexer',
     topics: [topics.events],
     handle: async (event) => {
-      const events = decodeMskEvent(event, 'indexer').flatMap((b) => b.records.flatMap((r) => ('event' in r ? [r.event] : [])));
-      await storeRawEvents(db, events);
+      const where = new Map<string, Omit<Refused, 'event' | 'reason'>>();
+      const events = decodeMskEvent(event, 'indexer').flatMap((b) =>
+        b.records.flatMap((r) => {
+          if (!('event' in r)) return [];
+          if (!where.has(r.event.eventId)) where.set(r.event.eventId, { topic: b.topic, partition: b.partition, offset: r.offset });
+          return [r.event];
+        }),
+      );
+      const refused = await storeRawEvents(db, events);
+      await keepRefused(archive, 'indexer', 'processing_failure', refused.map((f) => ({ ...where.get(f.event.eventId)!, ...f })));
     },
   };
 }
@@ -45,4 +54,9 @@ export function archiver(store: ObjectStore, topics: Topics): Processor {
       for (const o of archiveMskEvent(event, topics.bad)) await store.put(o);
     },
   };
+}
+
+/** The three processors of local mode over one warehouse and one archive folder. */
+export function localProcessors(db: StatementExecutor, topics: Topics, archive: ObjectStore): Processor[] {
+  return [aggregator(db, topics, archive), indexer(db, topics, archive), archiver(archive, topics)];
 }

@@ -5,8 +5,10 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { TrackerScript } from '../collector/tracker-script';
+import { ClientError } from '../collector/errors';
 import { readBody, send, sendJson } from '../collector/http';
-import { validateEvent, type ClickEvent } from '../contract';
+import { parseJsonBody } from '../collector/protocols/json-body';
+import { badEvent, validateEvent, type BadEvent, type ClickEvent } from '../contract';
 import type { StatementExecutor } from '../lambda/warehouse/executor';
 import { listQueries, renderQuery } from '../lambda/warehouse/named-queries';
 import type { LogConsumer } from './consumer';
@@ -18,6 +20,19 @@ const CHART_JS = join(require.resolve('chart.js'), '../chart.umd.min.js');
 
 const TYPES: Record<string, string> = { '.css': 'text/css', '.js': 'application/javascript', '.html': 'text/html; charset=utf-8' };
 
+/**
+ * The dashboard shows what visitors sent, so it runs only its own files: no inline script or
+ * style, nothing from elsewhere, never framed.
+ */
+const DASHBOARD_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/** The demo shop shows only its own fixed catalogue; its inline handlers keep the demo readable. */
+const SHOP_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/** Headers of every local-mode page and API answer. */
+const HARDENED = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin' };
+
+/** The largest import batch (the CLI sends 2,000 events, well under 4 MiB). */
+export const MAX_IMPORT_BYTES = 8 * 1024 * 1024;
+
 /** Dependencies of the routes. */
 export interface SiteDeps {
   db: StatementExecutor;
@@ -25,24 +40,68 @@ export interface SiteDeps {
   script: TrackerScript;
   /** Appends validated events to the log (imports skip enrichment: their fields are history). */
   appendEvents: (events: ClickEvent[]) => Promise<void>;
+  /** Appends refused input to the bad-events topic. */
+  appendBad: (bad: BadEvent[]) => Promise<void>;
 }
 
-/** `POST /api/import`: a JSON array of contract events from `clickstream import`, appended as they are once valid. */
-async function importBatch(req: IncomingMessage, res: ServerResponse, deps: SiteDeps): Promise<void> {
+/**
+ * True when the request may change state: no browser marks it as coming from another site.
+ * A page elsewhere can post a text/plain form or `fetch` to localhost; browsers then send
+ * `Sec-Fetch-Site: cross-site` and an `Origin` naming that page. The CLI sends neither.
+ */
+export function fromSameOrigin(req: IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
   try {
-    const items = JSON.parse(await readBody(req, 64 * 1024 * 1024)) as unknown[];
-    if (!Array.isArray(items)) return sendJson(res, 400, { error: 'body must be a JSON array of events' });
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `POST /api/import`: a JSON array of contract events from `clickstream import`, appended as
+ * they are once valid; refused items and unreadable bodies go to the bad-events topic.
+ */
+async function importBatch(req: IncomingMessage, res: ServerResponse, deps: SiteDeps): Promise<void> {
+  if (!fromSameOrigin(req)) return sendJson(res, 403, { error: 'imports are accepted from this machine only, not from web pages' }, HARDENED);
+  if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
+    return sendJson(res, 415, { error: 'Content-Type must be application/json' }, HARDENED);
+  }
+  const origin = 'local:/api/import';
+  try {
+    const body = await readBody(req, { maxBytes: MAX_IMPORT_BYTES, timeoutMs: 60_000 });
+    let items: unknown;
+    try {
+      items = parseJsonBody(body);
+      if (!Array.isArray(items)) throw new Error('body must be a JSON array of events');
+    } catch (err) {
+      await deps.appendBad([badEvent('protocol_violation', (err as Error).message, origin, body)]);
+      return sendJson(res, 400, { error: (err as Error).message }, HARDENED);
+    }
     const events: ClickEvent[] = [];
+    const bad: BadEvent[] = [];
     const rejected: { index: number; reason: string }[] = [];
-    items.forEach((item, index) => {
+    items.forEach((item: unknown, index) => {
       const checked = validateEvent(item);
-      if (checked.ok) events.push(checked.event);
-      else rejected.push({ index, reason: checked.reason });
+      if (checked.ok) {
+        events.push(checked.event);
+        return;
+      }
+      rejected.push({ index, reason: checked.reason });
+      bad.push(badEvent('schema_violation', checked.reason, origin, JSON.stringify(item)));
     });
-    await deps.appendEvents(events);
-    sendJson(res, rejected.length > 0 && events.length === 0 ? 400 : 200, { accepted: events.length, rejected });
+    await Promise.all([deps.appendEvents(events), bad.length > 0 ? deps.appendBad(bad) : undefined]);
+    sendJson(res, rejected.length > 0 && events.length === 0 ? 400 : 200, { accepted: events.length, rejected }, HARDENED);
   } catch (err) {
-    sendJson(res, err instanceof SyntaxError ? 400 : 503, { error: (err as Error).message });
+    if (err instanceof ClientError) {
+      await deps.appendBad([badEvent(err.failureType, err.message, origin, err.payload ?? '')]).catch(() => undefined);
+      if (!res.destroyed) sendJson(res, err.status, { error: err.message }, { ...HARDENED, Connection: 'close' });
+      return;
+    }
+    if (!res.destroyed) sendJson(res, 503, { error: (err as Error).message }, HARDENED);
   }
 }
 
@@ -54,19 +113,21 @@ export function siteRoutes(deps: SiteDeps): (req: IncomingMessage, res: ServerRe
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
     const path = url.pathname;
-    const html = (body: string) => send(res, 200, body, { 'Content-Type': TYPES['.html'], 'Cache-Control': 'no-cache' });
+    const html = (body: string, csp: string) =>
+      send(res, 200, body, { 'Content-Type': TYPES['.html'], 'Cache-Control': 'no-cache', 'Content-Security-Policy': csp, ...HARDENED });
     const page = renderPage(path, deps.script.versionedPath);
     if (page !== undefined) {
-      html(page);
+      html(page, SHOP_CSP);
       return true;
     }
     switch (path) {
       case '/dashboard':
-        html(file('dashboard.html').toString());
+        html(file('dashboard.html').toString(), DASHBOARD_CSP);
         return true;
       case '/assets/site.css':
+      case '/assets/dashboard.css':
       case '/assets/dashboard.js':
-        send(res, 200, file(path.slice(8)), { 'Content-Type': TYPES[path.slice(path.lastIndexOf('.'))], 'Cache-Control': 'no-cache' });
+        send(res, 200, file(path.slice(8)), { 'Content-Type': TYPES[path.slice(path.lastIndexOf('.'))], 'Cache-Control': 'no-cache', ...HARDENED });
         return true;
       case '/vendor/chart.js':
         send(res, 200, readFileSync(CHART_JS), { 'Content-Type': TYPES['.js'], 'Cache-Control': 'public, max-age=86400' });
@@ -108,9 +169,9 @@ export function siteRoutes(deps: SiteDeps): (req: IncomingMessage, res: ServerRe
 
 async function answer(res: ServerResponse, run: () => Promise<unknown[]>): Promise<void> {
   try {
-    sendJson(res, 200, await run());
+    sendJson(res, 200, await run(), HARDENED);
   } catch (err) {
     const message = (err as Error).message;
-    sendJson(res, /^unknown query|^--since/.test(message) ? 400 : 500, { error: message });
+    sendJson(res, /^unknown query|^--since/.test(message) ? 400 : 500, { error: message }, HARDENED);
   }
 }

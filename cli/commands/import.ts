@@ -8,10 +8,10 @@ import { SingleBar } from 'cli-progress';
 import { join } from 'node:path';
 import ora from 'ora';
 import type { ClickEvent } from '../../contract';
-import { folderStore } from '../../lambda/archiver/store';
+import { folderStore } from '../../lambda/shared/object-store';
 import { LogConsumer } from '../../local/consumer';
 import { appendEvents, openData } from '../../local/mode';
-import { aggregator, archiver, indexer } from '../../local/processors';
+import { localProcessors } from '../../local/processors';
 import { readImport, type ImportFormat } from '../importers';
 import { runningInstance } from '../instance';
 
@@ -51,7 +51,7 @@ async function toInstance(url: string, events: ClickEvent[]): Promise<void> {
 
 async function toDataFolder(dataDir: string, events: ClickEvent[]): Promise<void> {
   const { log, db, topics } = await openData(dataDir);
-  const consumers = [aggregator(db, topics), indexer(db, topics), archiver(folderStore(join(dataDir, 'archive')), topics)].map(
+  const consumers = localProcessors(db, topics, folderStore(join(dataDir, 'archive'))).map(
     (p) => new LogConsumer(log, p, join(dataDir, 'offsets', `${p.name}.json`)),
   );
   try {

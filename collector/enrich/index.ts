@@ -3,7 +3,7 @@
  * parser is a cache), so the collector, the importer and tests share it.
  */
 import { randomUUID } from 'node:crypto';
-import { SCHEMA_VERSION, type EventSource, type Page } from '../../contract';
+import { SCHEMA_VERSION, setOwn, type EventSource, type Page } from '../../contract';
 import { anonymiseIp } from './ip';
 import { campaignOf } from './campaign';
 import { countryOf } from './country';
@@ -70,8 +70,9 @@ export function enrich(client: ClientFields, ctx: RequestContext, options: Enric
     commerce: client.commerce,
     httpStatus: client.httpStatus,
   };
-  // Fields outside the contract are kept so that validation names them.
-  for (const key in client) if (!(key in event)) event[key] = client[key];
+  // Fields outside the contract are kept so that validation names them (own keys only: a
+  // client's `constructor` or `__proto__` must be named too, not mistaken for the prototype's).
+  for (const key in client) if (!Object.hasOwn(event, key)) setOwn(event, key, client[key]);
   return event;
 }
 
@@ -109,6 +110,6 @@ export function derivePage(page: Record<string, unknown>, internalDomains: reado
     referrerMedium: referrerMedium(referrerHost, host, internalDomains),
   };
   // Fields outside the contract are kept so that validation names them.
-  for (const key in page) if (!(key in out)) out[key] = page[key];
+  for (const key in page) if (!Object.hasOwn(out, key)) setOwn(out, key, page[key]);
   return out as Page;
 }

@@ -1,23 +1,19 @@
 /**
  * Our own protocol: the JSON batch the tracker posts, and the query-string pixel.
  */
-import { EVENT_TYPES, type EventType } from '../../contract';
+import { EVENT_TYPES, instantFromMs, INSTANT_WINDOW, setOwn, type EventType } from '../../contract';
 import type { ClientFields } from '../enrich';
+import { MalformedRequest, TooLarge } from '../errors';
 import { compact } from './compact';
-import { RequestError } from './errors';
+import { parseJsonBody } from './json-body';
 
-/** Parses a JSON batch body: `{"events":[…]}` or a bare array. Throws {@link RequestError} on a malformed body. */
+/** Parses a JSON batch body: `{"events":[…]}` or a bare array. Throws a {@link ClientError} on a malformed body. */
 export function parseBatch(body: string, maxEvents: number): unknown[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch (err) {
-    throw new RequestError(400, `body is not valid JSON: ${(err as Error).message}`);
-  }
+  const parsed = parseJsonBody(body);
   const events = Array.isArray(parsed) ? parsed : (parsed as { events?: unknown } | null)?.events;
-  if (!Array.isArray(events)) throw new RequestError(400, 'body must be a JSON array of events or an object with an "events" array');
-  if (events.length === 0) throw new RequestError(400, 'batch has no events');
-  if (events.length > maxEvents) throw new RequestError(413, `batch has ${events.length} events, over the limit of ${maxEvents}`);
+  if (!Array.isArray(events)) throw new MalformedRequest('body must be a JSON array of events or an object with an "events" array');
+  if (events.length === 0) throw new MalformedRequest('batch has no events');
+  if (events.length > maxEvents) throw new TooLarge(`batch has ${events.length} events, over the limit of ${maxEvents}`);
   return events;
 }
 
@@ -29,7 +25,7 @@ export function clientFieldsOf(item: unknown): ClientFields | string {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return 'event: must be object';
   const out: ClientFields = {};
   for (const [key, value] of Object.entries(item)) {
-    if (!SERVER_FIELDS.has(key)) out[key] = value;
+    if (!SERVER_FIELDS.has(key)) setOwn(out, key, value);
   }
   return out;
 }
@@ -70,9 +66,9 @@ export function pixelFields(query: URLSearchParams, refererHeader: string | unde
   set('userId', query.get('uid'));
   const ts = query.get('ts');
   if (ts) {
-    const ms = Number(ts);
-    if (!Number.isSafeInteger(ms) || ms <= 0) return 'ts: must be milliseconds since the epoch';
-    fields.clientTimestamp = new Date(ms).toISOString();
+    const iso = /^\d{1,15}$/.test(ts) ? instantFromMs(Number(ts)) : undefined;
+    if (!iso) return `ts: must be milliseconds since the epoch, from ${INSTANT_WINDOW}`;
+    fields.clientTimestamp = iso;
   }
   const url = query.get('url') ?? refererHeader;
   if (url) {

@@ -3,10 +3,11 @@
  * one event per GET /i), mapped onto our event contract. Implemented from the protocol
  * documentation and the Apache-2.0 Iglu schemas; see ../shared/tracker-protocols.md.
  */
-import type { EventType } from '../../contract';
+import { assignOwn, instantFromMs, INSTANT_WINDOW, type EventType } from '../../contract';
 import type { ClientFields } from '../enrich';
+import { MalformedRequest, TooLarge } from '../errors';
 import { compact } from './compact';
-import { RequestError } from './errors';
+import { parseJsonBody } from './json-body';
 
 const PAYLOAD_DATA = /^iglu:com\.snowplowanalytics\.snowplow\/payload_data\/jsonschema\/1-0-\d+$/;
 const WEB_PAGE = /^iglu:com\.snowplowanalytics\.snowplow\/web_page\/jsonschema\/1-/;
@@ -27,22 +28,17 @@ export type SnowplowParams = Record<string, string>;
 
 /** Parses a tp2 POST body into its events, with query-string parameters merged in (the query string wins). */
 export function parsePayloadData(body: string, query: URLSearchParams, maxEvents: number): SnowplowParams[] {
-  let parsed: { schema?: unknown; data?: unknown };
-  try {
-    parsed = JSON.parse(body);
-  } catch (err) {
-    throw new RequestError(400, `body is not valid JSON: ${(err as Error).message}`);
-  }
+  const parsed = parseJsonBody(body) as { schema?: unknown; data?: unknown } | null;
   if (typeof parsed?.schema !== 'string' || !PAYLOAD_DATA.test(parsed.schema)) {
-    throw new RequestError(400, 'schema: must be iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-*');
+    throw new MalformedRequest('schema: must be iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-*');
   }
-  if (!Array.isArray(parsed.data) || parsed.data.length === 0) throw new RequestError(400, 'data: must be a non-empty array of events');
-  if (parsed.data.length > maxEvents) throw new RequestError(413, `data has ${parsed.data.length} events, over the limit of ${maxEvents}`);
+  if (!Array.isArray(parsed.data) || parsed.data.length === 0) throw new MalformedRequest('data: must be a non-empty array of events');
+  if (parsed.data.length > maxEvents) throw new TooLarge(`data has ${parsed.data.length} events, over the limit of ${maxEvents}`);
   const extra = Object.fromEntries(query);
-  return parsed.data.map((item, i) => {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new RequestError(400, `data[${i}]: must be an object`);
+  return parsed.data.map((item: unknown, i) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new MalformedRequest(`data[${i}]: must be an object`);
     for (const [k, v] of Object.entries(item)) {
-      if (typeof v !== 'string') throw new RequestError(400, `data[${i}].${k}: must be a string`);
+      if (typeof v !== 'string') throw new MalformedRequest(`data[${i}].${k.slice(0, 64)}: must be a string`);
     }
     return { ...(item as SnowplowParams), ...extra };
   });
@@ -79,9 +75,11 @@ const size = (v: string | undefined): [number, number] | undefined => {
   const m = v?.match(/^(\d{1,6})x(\d{1,6})$/);
   return m ? [Number(m[1]), Number(m[2])] : undefined;
 };
-const time = (v: string | undefined) => {
-  const ms = num(v);
-  return ms !== undefined && ms > 0 ? new Date(ms).toISOString() : undefined;
+/** A time parameter (milliseconds since the epoch): absent, a timestamp, or a reason. */
+const time = (name: string, v: string | undefined): { iso?: string } | string => {
+  if (v === undefined || v === '') return {};
+  const iso = /^\d{1,15}$/.test(v) ? instantFromMs(Number(v)) : undefined;
+  return iso ? { iso } : `${name}: must be milliseconds since the epoch, from ${INSTANT_WINDOW}`;
 };
 
 /**
@@ -102,8 +100,12 @@ export function snowplowFields(p: SnowplowParams): ClientFields | string {
   set('partyId', p.duid);
   set('sessionId', p.sid);
   set('userId', p.uid);
-  set('clientTimestamp', time(p.dtm));
-  set('sentTimestamp', time(p.stm));
+  const dtm = time('dtm', p.dtm);
+  const stm = time('stm', p.stm);
+  if (typeof dtm === 'string') return dtm;
+  if (typeof stm === 'string') return stm;
+  set('clientTimestamp', dtm.iso);
+  set('sentTimestamp', stm.iso);
   if (p.url) f.page = compact({ url: p.url, title: p.page, referrer: p.refr });
   const res = size(p.res);
   const vp = size(p.vp);
@@ -137,7 +139,7 @@ export function snowplowFields(p: SnowplowParams): ClientFields | string {
       if (!isSelfDescribing(unstruct) || !isSelfDescribing(unstruct.data)) return 'ue_pr/ue_px: must hold an unstruct_event with a self-describing {schema, data}';
       const inner = unstruct.data;
       f.eventName = inner.schema;
-      Object.assign(properties, inner.data);
+      assignOwn(properties, inner.data);
       if (LINK_CLICK.test(inner.schema)) f.eventType = 'linkClick';
       if (SUBMIT_FORM.test(inner.schema)) f.eventType = 'formSubmit';
       break;

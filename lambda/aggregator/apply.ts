@@ -4,11 +4,16 @@
  * A batch whose SQL needs more than 40 statements is split by offset into smaller transactions,
  * each carrying its own watermark, so a crash between them loses and repeats nothing.
  *
+ * A transaction the warehouse refuses because of its data is bisected until the one record
+ * behind it is found; that record is set aside (returned in `poisoned`, for the bad stream) and
+ * its offset passes the watermark, so no single record can stop a partition.
+ *
  * One writer per partition is assumed (the ESM runs at most one batch per partition at a time).
  */
-import type { ClickEvent } from '../../contract';
+import { badEvent, type ClickEvent } from '../../contract';
 import type { DecodedRecord, PartitionBatch } from '../shared/msk-event';
-import { MAX_TRANSACTION_STATEMENTS, type StatementExecutor } from '../warehouse/executor';
+import type { Refused } from '../shared/refused';
+import { isDataError, MAX_TRANSACTION_STATEMENTS, type StatementExecutor } from '../warehouse/executor';
 import { aggregate } from './aggregate';
 import { readWatermarksSql, seenEventsSql, tableStatements, watermarkStatements } from './sql';
 
@@ -23,7 +28,12 @@ export interface ApplyResult {
   transactions: number;
   statements: number;
   sqlBytes: number;
+  /** Valid events the warehouse refused (a value it cannot hold), each with the reason; not applied. */
+  poisoned: Refused[];
 }
+
+/** Keeps a refused event (on the bad stream) before the watermark passes it. */
+export type SetAside = (refused: Refused) => Promise<void>;
 
 /**
  * The statements for a set of fresh records: aggregates (including the ids now seen), then the
@@ -56,9 +66,15 @@ export function planStatements(
 }
 
 /** Applies decoded partitions of one topic. */
-export async function applyBatch(executor: StatementExecutor, topic: string, batches: PartitionBatch[], now = new Date()): Promise<ApplyResult> {
+export async function applyBatch(
+  executor: StatementExecutor,
+  topic: string,
+  batches: PartitionBatch[],
+  setAside: SetAside = async () => undefined,
+  now = new Date(),
+): Promise<ApplyResult> {
   const marks = new Map((await executor.query(readWatermarksSql(topic))).map((r) => [Number(r.kafka_partition), Number(r.next_offset)]));
-  const result: ApplyResult = { applied: 0, replayed: 0, duplicates: 0, transactions: 0, statements: 0, sqlBytes: 0 };
+  const result: ApplyResult = { applied: 0, replayed: 0, duplicates: 0, transactions: 0, statements: 0, sqlBytes: 0, poisoned: [] };
   const fresh = batches.map((b) => {
     const from = marks.get(b.partition) ?? 0;
     const records = b.records.filter((r) => r.offset >= from);
@@ -70,28 +86,57 @@ export async function applyBatch(executor: StatementExecutor, topic: string, bat
   const ids = fresh.flatMap((b) => b.records.flatMap((r) => ('event' in r ? [r.event.eventId] : [])));
   const seen = new Set<string>();
   for (const sql of seenEventsSql(ids)) for (const row of await executor.query(sql)) seen.add(String(row.event_id).trim());
-  await applyFresh(executor, topic, fresh, now, seen, result);
+  await applyFresh({ executor, topic, now, result, setAside }, fresh, seen);
   return result;
 }
 
-async function applyFresh(executor: StatementExecutor, topic: string, batches: PartitionBatch[], now: Date, seen: ReadonlySet<string>, result: ApplyResult): Promise<void> {
+/** What every step of one {@link applyBatch} call shares. */
+interface Run {
+  executor: StatementExecutor;
+  topic: string;
+  now: Date;
+  result: ApplyResult;
+  setAside: SetAside;
+}
+
+async function applyFresh(run: Run, batches: PartitionBatch[], seen: ReadonlySet<string>): Promise<void> {
+  const { executor, topic, result } = run;
   const total = batches.reduce((n, b) => n + b.records.length, 0);
   if (total === 0) return;
-  const plan = planStatements(topic, batches, now, seen);
-  if (plan.statements.length > MAX_TRANSACTION_STATEMENTS && total > 1) {
-    const [first, second] = halves(batches);
-    await applyFresh(executor, topic, first, now, seen, result);
-    // The second half must not count again what the first half just applied.
-    const applied = new Set([...seen, ...first.flatMap((b) => b.records.flatMap((r) => ('event' in r ? [r.event.eventId] : [])))]);
-    await applyFresh(executor, topic, second, now, applied, result);
-    return;
+  const plan = planStatements(topic, batches, run.now, seen);
+  if (plan.statements.length > MAX_TRANSACTION_STATEMENTS && total > 1) return applyHalves(run, batches, seen);
+  try {
+    await executor.transaction(plan.statements);
+  } catch (err) {
+    if (!isDataError(err)) throw err;
+    if (total > 1) return applyHalves(run, batches, seen);
+    const b = batches.find((x) => x.records.length > 0)!;
+    const r = b.records[0];
+    // Even the watermark alone failed: not this record's fault.
+    if (!('event' in r)) throw err;
+    const refused: Refused = { topic, partition: b.partition, offset: r.offset, event: r.event, reason: `aggregator: the warehouse refused the event: ${(err as Error).message}` };
+    await run.setAside(refused);
+    result.poisoned.push(refused);
+    const marker = { offset: r.offset, bad: badEvent('processing_failure', refused.reason, 'aggregator', '') };
+    return applyFresh(run, [{ ...b, records: [marker] }], seen);
   }
-  await executor.transaction(plan.statements);
   result.applied += plan.applied;
   result.duplicates += plan.duplicates;
   result.transactions++;
   result.statements += plan.statements.length;
   result.sqlBytes += plan.statements.reduce((n, s) => n + Buffer.byteLength(s), 0);
+}
+
+/** Applies the first half, then the second with the first half's ids counted as seen. */
+async function applyHalves(run: Run, batches: PartitionBatch[], seen: ReadonlySet<string>): Promise<void> {
+  const [first, second] = halves(batches);
+  const before = run.result.poisoned.length;
+  await applyFresh(run, first, seen);
+  // The second half must not count again what the first half just applied (set-aside records were not).
+  const refused = new Set(run.result.poisoned.slice(before).map((p) => p.event.eventId));
+  const applied = new Set(seen);
+  for (const b of first) for (const r of b.records) if ('event' in r && !refused.has(r.event.eventId)) applied.add(r.event.eventId);
+  await applyFresh(run, second, applied);
 }
 
 /** Splits each partition's records at its midpoint (a single-partition batch of one record cannot be split further). */

@@ -1,13 +1,16 @@
 /**
  * Aggregator Lambda: MSK batch → exactly-once aggregates in Redshift through the Data API.
- * Thin: decode, apply (pure planning + one transaction per slice), report.
+ * Thin: decode, apply (pure planning + one transaction per slice), keep refused events, report.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { MSKEvent } from 'aws-lambda';
 import { decodeMskEvent } from '../shared/msk-event';
 import { requireEnv } from '../shared/env';
+import { s3Store } from '../shared/object-store';
+import { keepRefused } from '../shared/refused';
 import { DataApiExecutor } from '../warehouse/data-api';
 import { applyBatch } from './apply';
 
@@ -19,12 +22,15 @@ const executor = new DataApiExecutor(new RedshiftDataClient({}), {
   ...(process.env.REDSHIFT_SECRET_ARN ? { secretArn: process.env.REDSHIFT_SECRET_ARN } : {}),
 });
 
+const badStore = s3Store(new S3Client({}), requireEnv('ARCHIVE_BUCKET'));
+
 export const handler = async (event: MSKEvent): Promise<void> => {
   const batches = decodeMskEvent(event, 'aggregator');
   const bad = batches.flatMap((b) => b.records).filter((r) => 'bad' in r).length;
   for (const topic of new Set(batches.map((b) => b.topic))) {
-    const result = await applyBatch(executor, topic, batches.filter((b) => b.topic === topic));
-    logger.info('batch applied', { topic, ...result, bad });
+    const result = await applyBatch(executor, topic, batches.filter((b) => b.topic === topic), (r) => keepRefused(badStore, 'aggregator', 'processing_failure', [r]));
+    logger.info('batch applied', { topic, ...result, poisoned: result.poisoned.length, bad });
+    metrics.addMetric('EventsRefused', MetricUnit.Count, result.poisoned.length);
     metrics.addMetric('EventsAggregated', MetricUnit.Count, result.applied);
     metrics.addMetric('RecordsReplayed', MetricUnit.Count, result.replayed);
     metrics.addMetric('DuplicateEvents', MetricUnit.Count, result.duplicates);

@@ -1,7 +1,11 @@
 /**
  * The S3 archive layout: gzip NDJSON, partitioned by event date and hour, one object per
- * topic-partition-offset range, so a retried batch overwrites its objects instead of adding
- * copies. Bad events (rejected upstream, or undecodable here) go under their own prefix.
+ * topic-partition and first offset. A replayed batch starts at the same committed offset as
+ * the batch it repeats (Lambda retries and bisects a batch; local mode resumes from its
+ * commit), so its objects overwrite the earlier ones, whatever its length: a longer replay
+ * writes a superset under the same key, a bisected half a subset whose rest lands under the
+ * other half's first offset. Bad events (rejected upstream, or undecodable here) go under
+ * their own prefix.
  */
 import { gzipSync } from 'node:zlib';
 import type { MSKEvent } from 'aws-lambda';
@@ -27,19 +31,18 @@ interface Line {
   offset: number;
 }
 
-/** Groups lines by folder into one gzip object each, named by the offset range it holds. */
+/** Groups lines by folder into one gzip object each, named by the first offset it holds. */
 function objects(lines: Line[]): ArchiveObject[] {
-  const groups = new Map<string, { lines: string[]; first: number; last: number }>();
+  const groups = new Map<string, { lines: string[]; first: number }>();
   for (const l of lines) {
     const g = groups.get(l.folder);
-    if (!g) groups.set(l.folder, { lines: [l.line], first: l.offset, last: l.offset });
+    if (!g) groups.set(l.folder, { lines: [l.line], first: l.offset });
     else {
       g.lines.push(l.line);
       g.first = Math.min(g.first, l.offset);
-      g.last = Math.max(g.last, l.offset);
     }
   }
-  return [...groups].map(([folder, g]) => ({ key: `${folder}-${pad(g.first)}-${pad(g.last)}.ndjson.gz`, body: gzipSync(`${g.lines.join('\n')}\n`), records: g.lines.length }));
+  return [...groups].map(([folder, g]) => ({ key: `${folder}-${pad(g.first)}.ndjson.gz`, body: gzipSync(`${g.lines.join('\n')}\n`), records: g.lines.length }));
 }
 
 /**

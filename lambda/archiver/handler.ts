@@ -8,7 +8,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { MSKEvent } from 'aws-lambda';
 import { requireEnv } from '../shared/env';
 import { archiveMskEvent } from './archive';
-import { s3Store } from './store';
+import { s3Store } from '../shared/object-store';
 
 const logger = new Logger({ serviceName: 'clickstream-archiver' });
 const metrics = new Metrics({ namespace: 'Clickstream', serviceName: 'archiver' });

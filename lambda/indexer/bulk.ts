@@ -1,6 +1,7 @@
 /**
- * OpenSearch bulk requests for raw events: daily indices, document id = event id (a retried
- * batch overwrites instead of duplicating), bodies sized under the 10 MiB request limit of small
+ * OpenSearch bulk requests for raw events: daily indices, document id = event id, written with
+ * `create` so the first copy of an id stays (as in the warehouse) and a retried batch or a
+ * duplicate id changes nothing, bodies sized under the 10 MiB request limit of small
  * instance types, and per-item results sorted into done, retry and failed.
  */
 import { eventToDocument, searchMappings, type ClickEvent } from '../../contract';
@@ -26,7 +27,7 @@ export function bulkRequests(events: readonly ClickEvent[], prefix: string, maxB
   let batch: ClickEvent[] = [];
   let size = 0;
   for (const e of events) {
-    const pair = `${JSON.stringify({ index: { _index: indexFor(prefix, e), _id: e.eventId } })}\n${JSON.stringify(eventToDocument(e))}\n`;
+    const pair = `${JSON.stringify({ create: { _index: indexFor(prefix, e), _id: e.eventId } })}\n${JSON.stringify(eventToDocument(e))}\n`;
     const bytes = Buffer.byteLength(pair);
     if (batch.length > 0 && size + bytes > maxBytes) {
       out.push({ body: lines.join(''), events: batch });
@@ -48,7 +49,10 @@ export interface BulkResponse {
   items: Record<string, { status: number; error?: { type?: string; reason?: string } }>[];
 }
 
-/** Sorts a bulk response's items: retry on 429 and 5xx, fail (with the reason) on other errors. */
+/**
+ * Sorts a bulk response's items: retry on 429 and 5xx, fail (with the reason) on other errors.
+ * 409 means the id is indexed already (a replay or a duplicate): done, the first copy stays.
+ */
 export function bulkOutcome(request: BulkRequest, response: BulkResponse): { retry: ClickEvent[]; failed: { event: ClickEvent; reason: string }[] } {
   const retry: ClickEvent[] = [];
   const failed: { event: ClickEvent; reason: string }[] = [];
@@ -56,7 +60,7 @@ export function bulkOutcome(request: BulkRequest, response: BulkResponse): { ret
   response.items.forEach((item, i) => {
     const result = Object.values(item)[0];
     const event = request.events[i];
-    if (!result || !event || result.status < 300) return;
+    if (!result || !event || result.status < 300 || result.status === 409) return;
     if (result.status === 429 || result.status >= 500) retry.push(event);
     else failed.push({ event, reason: `OpenSearch ${result.status} ${result.error?.type ?? ''}: ${result.error?.reason ?? 'no reason given'}`.replace(/ +/g, ' ') });
   });

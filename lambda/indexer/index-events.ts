@@ -3,6 +3,10 @@
  * Items OpenSearch refuses for good (mapping errors) are returned for the bad-events path.
  */
 import type { ClickEvent } from '../../contract';
+import type { PartitionBatch } from '../shared/msk-event';
+import type { ObjectStore } from '../shared/object-store';
+import { keepRefused, type Refused } from '../shared/refused';
+import { firstOfEachId } from '../shared/unique';
 import { bulkOutcome, bulkRequests, DEFAULT_BULK_BYTES, type BulkResponse } from './bulk';
 
 /** Sends one bulk body. A thrown error with `statusCode` 429 or 5xx is retried like a throttled item. */
@@ -56,5 +60,17 @@ export async function indexEvents(sender: BulkSender, events: readonly ClickEven
     if (attempt >= attempts) throw new Error(`${pending.length} events still throttled or failing after ${attempts} bulk attempts`);
     await sleep((options.backoffMs ?? 500) * 2 ** (attempt - 1));
   }
+  return result;
+}
+
+/**
+ * Indexes the valid events of decoded partitions (the first copy of each id) and keeps the
+ * events OpenSearch refuses for good under `bad/indexer/` with the reason.
+ */
+export async function indexBatch(sender: BulkSender, badStore: ObjectStore, batches: PartitionBatch[], options: IndexOptions): Promise<IndexResult> {
+  const located = new Map<ClickEvent, Omit<Refused, 'reason' | 'event'>>();
+  for (const b of batches) for (const r of b.records) if ('event' in r) located.set(r.event, { topic: b.topic, partition: b.partition, offset: r.offset });
+  const result = await indexEvents(sender, firstOfEachId([...located.keys()]), options);
+  await keepRefused(badStore, 'indexer', 'index_failure', result.failed.map((f) => ({ ...located.get(f.event)!, event: f.event, reason: f.reason })));
   return result;
 }

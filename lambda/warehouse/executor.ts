@@ -17,3 +17,23 @@ export interface StatementExecutor {
 
 /** BatchExecuteStatement takes 1 to 40 SQL statements. */
 export const MAX_TRANSACTION_STATEMENTS = 40;
+
+/**
+ * SQLSTATE classes of errors caused by the values in a statement rather than by the warehouse:
+ * 22 data exception (value too long, out of range, bad date), 23 integrity constraint,
+ * 42 syntax or access rule (a value that broke the statement text).
+ */
+const DATA_STATES = /^(22|23|42)/;
+/** The same failures as Redshift words them through the Data API (which reports no SQLSTATE). */
+const DATA_MESSAGES = /ERROR:\s*(value too long|invalid input syntax|.*out of range|invalid byte sequence|.*syntax error|date\/time field value|violates|numeric field overflow|overflow)/i;
+
+/**
+ * True when a failed statement failed because of its data: retrying it can never succeed, so
+ * the record behind it must be set aside. False for everything else (warehouse down, throttled,
+ * conflicts, timeouts), which is retried.
+ */
+export function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return DATA_STATES.test(code);
+  return DATA_MESSAGES.test((err as Error).message ?? '');
+}

@@ -101,7 +101,7 @@ export class ProcessingStack extends Stack {
     };
 
     this.aggregator = processor('Aggregator', 'aggregator', props.roles.aggregator, [props.topics.events], {
-      environment: { REDSHIFT_WORKGROUP: props.workgroup.workgroupName, REDSHIFT_DATABASE: props.database },
+      environment: { REDSHIFT_WORKGROUP: props.workgroup.workgroupName, REDSHIFT_DATABASE: props.database, ARCHIVE_BUCKET: props.archiveBucket.bucketName },
     });
     this.indexer = processor('Indexer', 'indexer', props.roles.indexer, [props.topics.events], {
       vpc: props.vpc,

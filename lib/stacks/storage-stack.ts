@@ -89,7 +89,9 @@ export class StorageStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.archiverRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.archiveBucket.arnForObjects('*')] }));
+    // Events a processor cannot store are kept under its own bad/ prefix, never dropped.
     this.indexerRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.archiveBucket.arnForObjects('bad/indexer/*')] }));
+    this.aggregatorRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.archiveBucket.arnForObjects('bad/aggregator/*')] }));
 
     // --- Redshift Serverless -----------------------------------------------------------------
     const warehouseSg = new ec2.SecurityGroup(this, 'WarehouseSecurityGroup', { vpc: props.vpc, description: 'Redshift Serverless workgroup (reached through the Data API only)', allowAllOutbound: false });

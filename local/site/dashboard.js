@@ -27,16 +27,42 @@ function bars(id, rows, label, value) {
   draw(id, 'bar', rows.map(label), [{ label: 'count', data: rows.map((r) => Number(r[value])), backgroundColor: palette[0] }], { indexAxis: 'y' });
 }
 
+// Tracked values are whatever a visitor sent: they only ever reach the page as text nodes.
 function table(id, rows, columns) {
   const el = document.getElementById(id);
   if (rows.length === 0) {
-    el.innerHTML = '<p class="empty">Nothing yet: click around the <a href="/">shop</a>.</p>';
+    const p = node('p', 'Nothing yet: click around the ');
+    p.className = 'empty';
+    const a = node('a', 'shop');
+    a.href = '/';
+    p.append(a, '.');
+    el.replaceChildren(p);
     return;
   }
-  const esc = (v) => String(v ?? '').replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`);
-  el.innerHTML = `<table><thead><tr>${columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${columns.map((c) => `<td title="${esc(r[c])}">${esc(r[c])}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
+  const head = node('tr');
+  head.append(...columns.map((c) => node('th', c)));
+  const body = rows.map((r) => {
+    const tr = node('tr');
+    tr.append(
+      ...columns.map((c) => {
+        const td = node('td', String(r[c] ?? ''));
+        td.title = String(r[c] ?? '');
+        return td;
+      }),
+    );
+    return tr;
+  });
+  const t = node('table');
+  t.append(node('thead'), node('tbody'));
+  t.tHead.append(head);
+  t.tBodies[0].append(...body);
+  el.replaceChildren(t);
+}
+
+function node(tag, text) {
+  const el = document.createElement(tag);
+  if (text !== undefined) el.textContent = text;
+  return el;
 }
 
 async function refresh() {

@@ -236,6 +236,19 @@ describe('processing', () => {
     const read = statements.find((s) => [s.Action].flat().includes('kafka-cluster:ReadData'));
     expect(JSON.stringify(read!.Resource)).toContain(':topic/');
   });
+
+  it('lets the aggregator and the indexer keep events they cannot store under their own bad/ prefix only', () => {
+    const putsOf = (role: string) =>
+      Object.values(resources(t.storage, 'AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties!.Roles).includes(role))
+        .flatMap((p) => (p.Properties!.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement)
+        .filter((s) => [s.Action].flat().includes('s3:PutObject'))
+        .map((s) => JSON.stringify(s.Resource).match(/"\/[^"]*"/)?.[0]);
+    expect(putsOf('AggregatorRole')).toEqual(['"/bad/aggregator/*"']);
+    expect(putsOf('IndexerRole')).toEqual(['"/bad/indexer/*"']);
+    const env = (id: RegExp) => (Object.entries(resources(t.processing, 'AWS::Lambda::Function')).find(([k]) => id.test(k))![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env(/^Aggregator/).ARCHIVE_BUCKET).toBeDefined();
+  });
 });
 
 describe('monitoring', () => {

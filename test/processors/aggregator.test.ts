@@ -1,4 +1,6 @@
 import { applyBatch } from '../../lambda/aggregator/apply';
+import type { Refused } from '../../lambda/shared/refused';
+import type { StatementExecutor } from '../../lambda/warehouse/executor';
 import type { PgliteExecutor } from '../../lambda/warehouse/pglite';
 import { streamsetsEvents, streamsetsExpected } from '../support/datasets';
 import { dumpAggregates, freshWarehouse, mskBatches, toLog } from '../support/warehouse';
@@ -77,6 +79,49 @@ describe('aggregator on the StreamSets sample', () => {
       await applyAll(other, batches.slice(0, 2));
       await applyAll(other, batches.slice(1));
       expect(await dumpAggregates(other)).toEqual(reference);
+    } finally {
+      await other.close();
+    }
+  });
+
+  /**
+   * The real warehouse, made to refuse statements that carry a given event id the way it refuses
+   * a value it cannot hold: the statement that fails is a real cast error (SQLSTATE 22P02).
+   */
+  const refusing = (db: PgliteExecutor, poison: string, fail = () => db.transaction(["SELECT CAST('poison' AS INTEGER)"])): StatementExecutor => ({
+    query: (sql) => db.query(sql),
+    transaction: (sqls) => (sqls.some((q) => q.includes(poison)) ? fail() : db.transaction(sqls)),
+    close: () => db.close(),
+  });
+
+  it('sets aside an event the warehouse refuses, applies the rest of its batch, and moves past it', async () => {
+    const poisoned = events[1234];
+    const clean = await freshWarehouse();
+    const other = await freshWarehouse();
+    try {
+      await applyAll(clean, mskBatches(toLog(events.filter((e) => e !== poisoned)), 1000));
+      const kept: Refused[] = [];
+      const results = [];
+      for (const b of mskBatches(log, 1000)) results.push(await applyBatch(refusing(other, poisoned.eventId), 'clickstream', b, async (r) => void kept.push(r)));
+      expect(kept.map((r) => [r.event.eventId, r.reason])).toEqual([[poisoned.eventId, expect.stringMatching(/^aggregator: the warehouse refused the event: invalid input syntax/)]]);
+      expect(results.flatMap((r) => r.poisoned)).toEqual(kept);
+      expect(await dumpAggregates(other)).toEqual(await dumpAggregates(clean));
+      // The watermark passed it: a replay changes nothing and refuses nothing again.
+      const again = await applyBatch(refusing(other, poisoned.eventId), 'clickstream', mskBatches(log, 1000)[1]);
+      expect(again).toMatchObject({ applied: 0, replayed: 1000, poisoned: [] });
+    } finally {
+      await clean.close();
+      await other.close();
+    }
+  });
+
+  it('fails the whole batch (to be retried) when the warehouse itself fails, not its data', async () => {
+    const other = await freshWarehouse();
+    try {
+      const down = refusing(other, 'session', () => Promise.reject(new Error('connect ECONNREFUSED')));
+      await expect(applyBatch(down, 'clickstream', mskBatches(log, 1000)[0])).rejects.toThrow('ECONNREFUSED');
+      const [row] = await other.query('SELECT COUNT(*) AS n FROM stream_offsets');
+      expect(Number(row.n)).toBe(0);
     } finally {
       await other.close();
     }

@@ -2,7 +2,14 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClickEvent } from '../../contract';
 import { bulkRequests, indexTemplate } from '../../lambda/indexer/bulk';
-import { indexEvents } from '../../lambda/indexer/index-events';
+import { indexBatch, indexEvents } from '../../lambda/indexer/index-events';
+import { decodeMskEvent, toMskEvent } from '../../lambda/shared/msk-event';
+import { folderStore } from '../../lambda/shared/object-store';
+import { encodeEvent } from '../../contract';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { openSearchClient, openSearchSender } from '../../lambda/indexer/opensearch';
 import { documentedExamples } from '../support/examples';
 
@@ -12,10 +19,14 @@ interface Seen {
   lines: unknown[];
 }
 
-/** A local stand-in for the bulk API: checks the NDJSON and answers as scripted per document id. */
+/**
+ * A local stand-in for the bulk API: checks the NDJSON and answers as scripted per document id;
+ * a `create` of an id it already holds gets 409, as OpenSearch answers.
+ */
 async function bulkServer(answer: (id: string, attempt: number) => { status: number; error?: { type: string; reason: string } }) {
   const seen: Seen[] = [];
   const attempts = new Map<string, number>();
+  const stored = new Map<string, unknown>();
   const server: Server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -25,18 +36,19 @@ async function bulkServer(answer: (id: string, attempt: number) => { status: num
       seen.push({ path: req.url ?? '', contentType: String(req.headers['content-type']), lines });
       const items = [];
       for (let i = 0; i < lines.length; i += 2) {
-        const id = lines[i].index._id as string;
+        const id = lines[i].create._id as string;
         const n = (attempts.get(id) ?? 0) + 1;
         attempts.set(id, n);
-        const a = answer(id, n);
-        items.push({ index: { _index: lines[i].index._index, _id: id, status: a.status, ...(a.error ? { error: a.error } : {}) } });
+        const a = stored.has(id) ? { status: 409, error: { type: 'version_conflict_engine_exception', reason: 'document already exists' } } : answer(id, n);
+        if (a.status < 300) stored.set(id, lines[i + 1]);
+        items.push({ create: { _index: lines[i].create._index, _id: id, status: a.status, ...(a.error ? { error: a.error } : {}) } });
       }
-      const body = JSON.stringify({ took: 1, errors: items.some((i) => i.index.status >= 300), items });
+      const body = JSON.stringify({ took: 1, errors: items.some((i) => i.create.status >= 300), items });
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(body);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => new Promise((r) => server.close(r)) };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, stored, close: () => new Promise((r) => server.close(r)) };
 }
 
 const events: ClickEvent[] = documentedExamples();
@@ -50,7 +62,7 @@ describe('indexer', () => {
       const [req] = srv.seen;
       expect(req.path).toBe('/_bulk');
       expect(req.contentType).toMatch(/application\/(x-)?ndjson|application\/json/);
-      expect(req.lines[0]).toEqual({ index: { _index: 'clickstream-2026.11.22', _id: events[0].eventId } });
+      expect(req.lines[0]).toEqual({ create: { _index: 'clickstream-2026.11.22', _id: events[0].eventId } });
       expect(req.lines[1]).toMatchObject({ event_id: events[0].eventId, event_type: 'pageView', page_host: 'shop.example.com', network_country: 'GB' });
     } finally {
       await srv.close();
@@ -85,6 +97,41 @@ describe('indexer', () => {
       );
     } finally {
       await srv.close();
+    }
+  });
+
+  it('keeps the first copy of a duplicated id, as the aggregator does, in one batch and across replays', async () => {
+    const first = { ...events[0], eventName: 'first' };
+    const second = { ...events[0], eventName: 'second' };
+    const srv = await bulkServer(() => ({ status: 201 }));
+    try {
+      const sender = openSearchSender(openSearchClient(srv.url));
+      const result = await indexEvents(sender, [first, events[1], second], { prefix: 'cs' });
+      expect(result).toMatchObject({ indexed: 3, failed: [] });
+      await indexEvents(sender, [second], { prefix: 'cs' });
+      expect((srv.stored.get(first.eventId) as { event_name: string }).event_name).toBe('first');
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('keeps events OpenSearch refuses under bad/indexer/ with the reason and the offset they were read at', async () => {
+    const broken = events[2].eventId;
+    const srv = await bulkServer((id) => (id === broken ? { status: 400, error: { type: 'mapper_parsing_exception', reason: 'failed to parse' } } : { status: 201 }));
+    const root = mkdtempSync(join(tmpdir(), 'cs-indexer-'));
+    try {
+      const records = events.slice(0, 4).map((e, i) => ({ topic: 'clickstream', partition: 2, offset: 10 + i, timestamp: 0, ...encodeEvent(e) }));
+      const result = await indexBatch(openSearchSender(openSearchClient(srv.url)), folderStore(root), decodeMskEvent(toMskEvent(records), 'indexer'), { prefix: 'cs' });
+      expect(result.indexed).toBe(3);
+      const [date, hour] = [events[2].receivedTimestamp.slice(0, 10), events[2].receivedTimestamp.slice(11, 13)];
+      const dir = join(root, `bad/indexer/dt=${date}/hr=${hour}`);
+      expect(readdirSync(dir)).toEqual(['clickstream-2-000000000012.ndjson.gz']);
+      const [bad] = gunzipSync(readFileSync(join(dir, readdirSync(dir)[0]))).toString().trimEnd().split('\n').map((l) => JSON.parse(l));
+      expect(bad).toMatchObject({ failureType: 'index_failure', origin: 'indexer', reason: 'OpenSearch 400 mapper_parsing_exception: failed to parse' });
+      expect(JSON.parse(bad.payload)).toEqual(events[2]);
+    } finally {
+      await srv.close();
+      rmSync(root, { recursive: true, force: true });
     }
   });
 

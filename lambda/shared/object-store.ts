@@ -2,7 +2,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { ArchiveObject } from './archive';
+import type { ArchiveObject } from '../archiver/archive';
 
 /** Writes one object; writing the same key again replaces it. */
 export interface ObjectStore {
