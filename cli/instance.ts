@@ -11,13 +11,27 @@ export function announce(dataDir: string, url: string): () => void {
   return () => rmSync(path, { force: true });
 }
 
-/** The URL of the local mode running on this data folder, or undefined when none is. */
-export function runningInstance(dataDir: string): string | undefined {
+/**
+ * The URL of the local mode running on this data folder, or undefined when none is. The file
+ * alone proves nothing after a kill -9 (its pid may belong to another process by now), so the
+ * URL must answer too; a stale file is removed.
+ */
+export async function runningInstance(dataDir: string): Promise<string | undefined> {
+  const path = join(dataDir, FILE);
+  let url: string;
   try {
-    const { pid, url } = JSON.parse(readFileSync(join(dataDir, FILE), 'utf8')) as { pid: number; url: string };
-    process.kill(pid, 0);
+    const found = JSON.parse(readFileSync(path, 'utf8')) as { pid: number; url: string };
+    process.kill(found.pid, 0);
+    url = found.url;
+  } catch {
+    rmSync(path, { force: true });
+    return undefined;
+  }
+  try {
+    await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
     return url;
   } catch {
+    rmSync(path, { force: true });
     return undefined;
   }
 }

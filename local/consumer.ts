@@ -8,7 +8,7 @@ import type { MSKEvent } from 'aws-lambda';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { toMskEvent } from '../lambda/shared/msk-event';
-import type { DurableLog, LogRecord } from './durable-log';
+import type { DurableLog, LogRecord } from '../durable-log/log';
 
 /** A stream processor as local mode runs it: the same code path the Lambda handler calls. */
 export interface Processor {
@@ -43,6 +43,9 @@ export class LogConsumer {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${this.offsetsFile}: unreadable offsets file: ${(err as Error).message}`, { cause: err });
     }
+    for (const topic of this.processor.topics) {
+      for (let p = 0; p < this.log.partitionCount(topic); p++) this.log.checkCommitted(this.processor.name, topic, p, this.committed(topic, p));
+    }
     this.running = true;
     const unsubscribe = this.log.onAppend(() => this.wake?.());
     this.loop = this.run().finally(unsubscribe);
@@ -53,6 +56,11 @@ export class LogConsumer {
     this.running = false;
     this.wake?.();
     await this.loop;
+  }
+
+  /** The committed offset of a partition (0 before the first commit). */
+  committed(topic: string, partition: number): number {
+    return this.offsets[topic]?.[partition] ?? 0;
   }
 
   /** Records not yet processed, over all partitions. */
@@ -77,10 +85,6 @@ export class LogConsumer {
     for (const r of records) (this.offsets[r.topic] ??= {})[r.partition] = r.offset + 1;
     await this.commit();
     return true;
-  }
-
-  private committed(topic: string, partition: number): number {
-    return this.offsets[topic]?.[partition] ?? 0;
   }
 
   private async run(): Promise<void> {

@@ -15,8 +15,9 @@ import { migrate } from '../lambda/warehouse/migrations';
 import { PgliteExecutor } from '../lambda/warehouse/pglite';
 import { buildTracker } from '../tracker/build';
 import { LogConsumer } from './consumer';
-import { DurableLog } from './durable-log';
+import { DurableLog } from '../durable-log/log';
 import { localProcessors, type Topics } from './processors';
+import { keepTrimming, retentionHours } from './retention';
 import { siteRoutes } from './site-routes';
 
 /** Where and how to run. */
@@ -65,6 +66,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalMode> {
     (p) => new LogConsumer(log, p, join(options.dataDir, 'offsets', `${p.name}.json`), 2000, (err) => options.log.error(`${p.name} failed; retrying`, { error: err.message })),
   );
   for (const c of consumers) await c.start();
+  for (const d of log.damage) options.log.warn(`log damage: ${d.message}`);
+  const stopTrimming = keepTrimming(log, consumers, retentionHours({ ...process.env, ...options.env }), (err) => options.log.error('log retention failed', { error: err.message }));
 
   // The collector's variables (limits, cookies, privacy) apply as in production; the address,
   // the sink and the topics are local mode's own.
@@ -89,6 +92,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalMode> {
       script,
       appendEvents: (events) => appendEvents(log, topics, events),
       appendBad: (bad) => log.append(topics.bad, bad.map(encodeBadEvent)),
+      damage: () => log.damage,
     }),
   });
   const address = await collector.listen();
@@ -101,6 +105,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalMode> {
     consumers,
     topics,
     async stop() {
+      stopTrimming();
       await collector.shutdown();
       for (const c of consumers) await c.stop();
       await log.close();

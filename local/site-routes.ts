@@ -11,6 +11,7 @@ import { parseJsonBody } from '../collector/protocols/json-body';
 import { badEvent, validateEvent, type BadEvent, type ClickEvent } from '../contract';
 import type { StatementExecutor } from '../lambda/warehouse/executor';
 import { listQueries, renderQuery } from '../lambda/warehouse/named-queries';
+import type { Damage } from '../durable-log/log';
 import type { LogConsumer } from './consumer';
 import { PRODUCTS, renderPage } from './site/pages';
 import { sampleWav, samplePdf } from './site/media';
@@ -42,6 +43,8 @@ export interface SiteDeps {
   appendEvents: (events: ClickEvent[]) => Promise<void>;
   /** Appends refused input to the bad-events topic. */
   appendBad: (bad: BadEvent[]) => Promise<void>;
+  /** Damage the log found at open or since (skipped, torn, cut). */
+  damage: () => readonly Damage[];
 }
 
 /**
@@ -145,7 +148,12 @@ export function siteRoutes(deps: SiteDeps): (req: IncomingMessage, res: ServerRe
         sendJson(res, 200, listQueries().map(({ name, description }) => ({ name, description })));
         return true;
       case '/api/status':
-        sendJson(res, 200, { consumers: deps.consumers.map((c) => ({ name: c.processor.name, lag: c.lag(), error: c.lastError?.message ?? null })) });
+        sendJson(
+          res,
+          200,
+          { consumers: deps.consumers.map((c) => ({ name: c.processor.name, lag: c.lag(), error: c.lastError?.message ?? null })), damage: deps.damage() },
+          HARDENED,
+        );
         return true;
       case '/api/recent':
         void answer(res, () =>

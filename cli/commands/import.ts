@@ -80,7 +80,7 @@ export async function importFile(file: string, o: ImportCommandOptions): Promise
   if (events.length === 0) throw new Error(`${file}: no importable rows${errors.length ? ` (first problem: ${errors[0]})` : ''}`);
   for (const e of errors.slice(0, 5)) process.stderr.write(`skipped ${e}\n`);
   if (errors.length > 5) process.stderr.write(`… and ${errors.length - 5} more skipped rows\n`);
-  const url = runningInstance(o.dataDir);
+  const url = await runningInstance(o.dataDir);
   if (url) await toInstance(url, events);
   else await toDataFolder(o.dataDir, events);
   process.stdout.write(`imported ${events.length} events from ${file}${errors.length ? `, skipped ${errors.length} rows` : ''}\n`);

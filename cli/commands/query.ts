@@ -53,7 +53,7 @@ async function runOnRedshift(sql: string, o: QueryOptions): Promise<Row[]> {
 }
 
 async function runLocally(name: string, sql: string, o: QueryOptions): Promise<Row[]> {
-  const url = runningInstance(o.dataDir);
+  const url = await runningInstance(o.dataDir);
   if (url) {
     const res = await fetch(`${url}/api/query/${encodeURIComponent(name)}${o.since ? `?since=${encodeURIComponent(o.since)}` : ''}`);
     const body = (await res.json()) as Row[] | { error: string };

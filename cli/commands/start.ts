@@ -10,7 +10,7 @@ export const consoleLog = {
 };
 
 export async function start(o: { dataDir: string; port: number; host: string }): Promise<void> {
-  const other = runningInstance(o.dataDir);
+  const other = await runningInstance(o.dataDir);
   if (other) throw new Error(`local mode already runs on ${o.dataDir} at ${other}; stop it first or use another --data-dir`);
   const local = await startLocal({ dataDir: o.dataDir, port: o.port, host: o.host, log: consoleLog });
   const forget = announce(o.dataDir, local.url);

@@ -1,5 +1,5 @@
 /** The local-mode sink: the durable on-disk log standing in for Kafka. */
-import { DurableLog } from '../../local/durable-log';
+import { DurableLog } from '../../durable-log/log';
 import type { LocalSinkConfig } from '../config';
 import type { Sink } from './sink';
 

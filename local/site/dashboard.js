@@ -100,7 +100,8 @@ async function refresh() {
   bars('custom-events', custom, (r) => `${r.event_type} ${r.event_name}`.trim(), 'events');
   table('recent', recent, ['received_timestamp', 'event_type', 'event_name', 'page_path', 'page_referrer_medium', 'campaign_source', 'device_browser', 'network_country']);
   const lag = status.consumers.map((c) => `${c.name} ${c.lag ? `${c.lag} behind` : 'up to date'}${c.error ? ` (failing: ${c.error})` : ''}`).join(' · ');
-  document.getElementById('status').textContent = `updated ${new Date().toLocaleTimeString()} · ${lag}`;
+  const damage = status.damage.length ? ` · log damage: ${status.damage.map((d) => d.message).join('; ')}` : '';
+  document.getElementById('status').textContent = `updated ${new Date().toLocaleTimeString()} · ${lag}${damage}`;
 }
 
 async function loop() {

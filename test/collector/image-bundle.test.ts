@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DurableLog } from '../../durable-log/log';
 import { buildSync } from 'esbuild';
 import { buildTracker } from '../../tracker/build';
 import { freePort, ROOT } from '../support/cli';
@@ -31,8 +32,10 @@ describe('collector image entry point', () => {
       expect(await res.json()).toEqual({ accepted: 1, rejected: [] });
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
-      const log = readFileSync(join(dir, 'log', 'clickstream', `${[0, 1, 2].find((p) => readFileSync(join(dir, 'log', 'clickstream', `${p}.log`)).length > 0)}.log`)).toString();
-      expect(log).toContain('"network":{"ip":"81.2.69.0","country":"GB"}');
+      const log = await DurableLog.open(join(dir, 'log'), { clickstream: 3 });
+      const values = (await Promise.all([0, 1, 2].map((p) => log.read('clickstream', p, 0, 100)))).flat().map((r) => r.value.toString());
+      await log.close();
+      expect(values.join('\n')).toContain('"network":{"ip":"81.2.69.0","country":"GB"}');
     } finally {
       child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });

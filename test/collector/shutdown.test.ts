@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeEvent } from '../../contract';
-import { DurableLog } from '../../local/durable-log';
+import { DurableLog } from '../../durable-log/log';
 import { trackerEvent } from '../support/collector';
 
 const root = join(__dirname, '../..');

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogConsumer, type Processor } from '../../local/consumer';
-import { DurableLog } from '../../local/durable-log';
+import { DurableLog } from '../../durable-log/log';
 
 const values = (e: MSKEvent) => Object.values(e.records).flat().map((r) => Buffer.from(r.value, 'base64').toString());
 

@@ -5,7 +5,7 @@ import { createCollector, type Collector, type CollectorExtras } from '../../col
 import { loadConfig, type CollectorConfig } from '../../collector/config';
 import type { Sink } from '../../collector/sinks/sink';
 import { decodeEvent, type BadEvent, type ClickEvent } from '../../contract';
-import { DurableLog } from '../../local/durable-log';
+import { DurableLog } from '../../durable-log/log';
 
 export const quietLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
