@@ -2,12 +2,15 @@
  * SQL literals for values that travel inside statement text (Redshift's Data API has no bulk
  * binding). Escaping doubles quotes and backslashes, because Redshift treats a backslash in a
  * string literal as an escape; the local Postgres runs with standard_conforming_strings off so
- * both read the same text the same way. NUL, which neither engine stores, becomes U+FFFD.
+ * both read the same text the same way. NUL and lone UTF-16 surrogates, which neither engine
+ * stores (text is UTF-8 there), become U+FFFD here, so both engines hold the same text.
  */
 export type SqlValue = string | number | boolean | null;
 
 // eslint-disable-next-line no-control-regex -- NUL is exactly what must be found
-const NEEDS_ESCAPE = /['\\\u0000]/;
+const NEEDS_ESCAPE = /['\\\u0000\uD800-\uDFFF]/;
+// eslint-disable-next-line no-control-regex -- as above
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** One value as a SQL literal. */
 export function literal(v: SqlValue): string {
@@ -18,7 +21,7 @@ export function literal(v: SqlValue): string {
     return String(v);
   }
   if (!NEEDS_ESCAPE.test(v)) return `'${v}'`;
-  return `'${v.replaceAll('\u0000', '\uFFFD').replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  return `'${v.replace(UNSTORABLE, '\uFFFD').replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
 /** Redshift's limit on one statement's text is 100 KB; stay under it with room for the statement around the rows. */
