@@ -12,6 +12,11 @@ const NEEDS_ESCAPE = /['\\\u0000\uD800-\uDFFF]/;
 // eslint-disable-next-line no-control-regex -- as above
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** A string as the warehouse holds it: NUL and lone surrogates replaced by U+FFFD. */
+export function storable(text: string): string {
+  return text.replace(UNSTORABLE, '\uFFFD');
+}
+
 /** One value as a SQL literal. */
 export function literal(v: SqlValue): string {
   if (v === null) return 'NULL';
@@ -21,7 +26,7 @@ export function literal(v: SqlValue): string {
     return String(v);
   }
   if (!NEEDS_ESCAPE.test(v)) return `'${v}'`;
-  return `'${v.replace(UNSTORABLE, '\uFFFD').replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  return `'${storable(v).replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
 /** Redshift's limit on one statement's text is 100 KB; stay under it with room for the statement around the rows. */

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { COLUMNS, decodeEvent, eventToRow, type BadEvent, type ClickEvent } from '../../contract';
+import { storable } from '../../lambda/warehouse/literal';
 import { startLocal, type LocalMode } from '../../local/mode';
 import { waitFor } from '../support/browser';
 import { quietLog } from '../support/collector';
@@ -22,7 +23,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
  * What the warehouse stores for a string, as the README's Guarantees say: NUL and lone UTF-16
  * surrogates (which neither Redshift nor Postgres can hold) become U+FFFD; nothing else changes.
  */
-const stored = (v: string | number | boolean | null) => (typeof v === 'string' ? v.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD') : v);
+const stored = (v: string | number | boolean | null) => (typeof v === 'string' ? storable(v) : v);
 
 /** Percent-encoding for a URL path (which cannot carry lone surrogates: they go raw in the other branch). */
 const enc = (s: string) => encodeURIComponent(String(stored(s)));
