@@ -2,6 +2,9 @@
  * Collector configuration from environment variables, validated once at start with errors
  * that name the variable and what it accepts.
  */
+import { ConfigError } from '../contract';
+
+export { ConfigError };
 
 /** Every setting of the collector. */
 export interface CollectorConfig {
@@ -58,8 +61,6 @@ export interface KafkaSinkConfig {
   lingerMs: number;
 }
 
-/** A configuration value that is missing or out of range. */
-export class ConfigError extends Error {}
 
 type Env = Record<string, string | undefined>;
 

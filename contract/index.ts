@@ -4,5 +4,6 @@ export * from './bad-event';
 export * from './validate';
 export * from './instant';
 export * from './own-keys';
+export * from './errors';
 export * from './kafka-record';
 export * from './columns';

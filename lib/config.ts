@@ -3,6 +3,9 @@
  * context, validated once at app start with errors that name the key and the allowed values.
  * Stacks receive plain typed props and never read context themselves.
  */
+import { ConfigError } from '../contract/errors';
+
+export { ConfigError };
 
 /** Everything a deployment can set. */
 export interface ClickstreamConfig {
@@ -58,9 +61,6 @@ export interface ClickstreamConfig {
   /** E-mail address subscribed to the alarm topic; empty subscribes nobody. */
   alarmEmail: string;
 }
-
-/** A configuration value that is missing or out of range. */
-export class ConfigError extends Error {}
 
 /** The defaults: a small, secure deployment. */
 export const DEFAULT_CONFIG: ClickstreamConfig = {

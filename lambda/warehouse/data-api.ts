@@ -43,6 +43,7 @@ export class StatementFailed extends Error {
     readonly statementId: string,
   ) {
     super(message);
+    this.name = 'StatementFailed';
   }
 }
 

@@ -16,7 +16,7 @@ import { startLocal, type LocalMode } from '../../local/mode';
 import { waitFor } from '../support/browser';
 import { quietLog } from '../support/collector';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 
 /**
