@@ -29,26 +29,33 @@ export interface IndexResult {
   failed: { event: ClickEvent; reason: string }[];
 }
 
-/** Indexes events; throws when retryable failures remain after the last attempt (the batch is then retried whole). */
+/**
+ * Indexes events; throws when retryable failures remain after the last attempt (the batch is then
+ * retried whole). A whole request refused with a 4xx other than 429 (too large, unparsable) is
+ * retried one event per request, so the one event behind it fails alone and the rest go in.
+ */
 export async function indexEvents(sender: BulkSender, events: readonly ClickEvent[], options: IndexOptions): Promise<IndexResult> {
   const attempts = options.attempts ?? 5;
   const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   const result: IndexResult = { indexed: 0, requests: 0, failed: [] };
   let pending = [...events];
-  for (let attempt = 1; pending.length > 0; attempt++) {
+  let alone: ClickEvent[] = [];
+  for (let attempt = 1; pending.length > 0 || alone.length > 0; attempt++) {
     const retry: ClickEvent[] = [];
-    for (const request of bulkRequests(pending, options.prefix, options.maxBytes ?? DEFAULT_BULK_BYTES)) {
+    const refused: ClickEvent[] = [];
+    const requests = [...bulkRequests(pending, options.prefix, options.maxBytes ?? DEFAULT_BULK_BYTES), ...alone.flatMap((e) => bulkRequests([e], options.prefix))];
+    for (const request of requests) {
       result.requests++;
       let response: BulkResponse;
       try {
         response = await sender.bulk(request.body);
       } catch (err) {
         const status = (err as { statusCode?: number }).statusCode ?? (err as { meta?: { statusCode?: number } }).meta?.statusCode;
-        if (status === 429 || (status !== undefined && status >= 500)) {
-          retry.push(...request.events);
-          continue;
-        }
-        throw err;
+        if (status === 429 || (status !== undefined && status >= 500)) retry.push(...request.events);
+        else if (status !== undefined && status >= 400 && request.events.length > 1) refused.push(...request.events);
+        else if (status !== undefined && status >= 400) result.failed.push({ event: request.events[0], reason: `OpenSearch refused the request: ${status} ${(err as Error).message}` });
+        else throw err;
+        continue;
       }
       const outcome = bulkOutcome(request, response);
       retry.push(...outcome.retry);
@@ -56,7 +63,9 @@ export async function indexEvents(sender: BulkSender, events: readonly ClickEven
       result.indexed += request.events.length - outcome.retry.length - outcome.failed.length;
     }
     pending = retry;
-    if (pending.length === 0) break;
+    alone = refused;
+    if (pending.length === 0 && alone.length === 0) break;
+    if (pending.length === 0) continue; // a refused request is split at once, not after a backoff
     if (attempt >= attempts) throw new Error(`${pending.length} events still throttled or failing after ${attempts} bulk attempts`);
     await sleep((options.backoffMs ?? 500) * 2 ** (attempt - 1));
   }

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-redshift-data';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DataApiExecutor, StatementFailed } from '../../lambda/warehouse/data-api';
+import { isDataError } from '../../lambda/warehouse/executor';
 
 const redshift = mockClient(RedshiftDataClient);
 const target = { workgroupName: 'clickstream', database: 'analytics' };
@@ -82,5 +83,20 @@ describe('DataApiExecutor', () => {
     await expect(run).rejects.toThrow(StatementFailed);
     await expect(run).rejects.toThrow('Redshift statement failed: ERROR: relation "nope" does not exist');
     expect(redshift.commandCalls(ExecuteStatementCommand)).toHaveLength(1);
+  });
+});
+
+describe('which warehouse failures are the data\'s fault', () => {
+  it('sets aside values Redshift or Postgres cannot hold, and retries everything else', () => {
+    const redshift = (error: string) => new StatementFailed(`Redshift statement failed: ${error}`, 'stmt-1');
+    expect(isDataError(redshift('ERROR: value too long for type character varying(36)'))).toBe(true);
+    expect(isDataError(redshift('ERROR: invalid input syntax for type timestamp: "2026-13-01"'))).toBe(true);
+    expect(isDataError(redshift('ERROR: date/time field value out of range: "0000-01-01"'))).toBe(true);
+    expect(isDataError(redshift('ERROR: 1023 DETAIL: Serializable isolation violation on table - 123, transactions forming the cycle are: 1, 2'))).toBe(false);
+    expect(isDataError(redshift('ERROR: could not complete because of conflict with concurrent transaction'))).toBe(false);
+    expect(isDataError(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))).toBe(false);
+    expect(isDataError(Object.assign(new Error('invalid input syntax'), { code: '22P02' }))).toBe(true);
+    expect(isDataError(Object.assign(new Error('could not serialize access'), { code: '40001' }))).toBe(false);
+    expect(isDataError(new Error('connect ECONNREFUSED 127.0.0.1:5432'))).toBe(false);
   });
 });

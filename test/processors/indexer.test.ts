@@ -23,7 +23,11 @@ interface Seen {
  * A local stand-in for the bulk API: checks the NDJSON and answers as scripted per document id;
  * a `create` of an id it already holds gets 409, as OpenSearch answers.
  */
-async function bulkServer(answer: (id: string, attempt: number) => { status: number; error?: { type: string; reason: string } }) {
+async function bulkServer(
+  answer: (id: string, attempt: number) => { status: number; error?: { type: string; reason: string } },
+  /** A status for the whole request instead of per-item answers (413, 400…), or undefined. */
+  refuse: (body: string) => number | undefined = () => undefined,
+) {
   const seen: Seen[] = [];
   const attempts = new Map<string, number>();
   const stored = new Map<string, unknown>();
@@ -32,6 +36,12 @@ async function bulkServer(answer: (id: string, attempt: number) => { status: num
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString();
+      const status = refuse(text);
+      if (status !== undefined) {
+        seen.push({ path: req.url ?? '', contentType: String(req.headers['content-type']), lines: [] });
+        res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { type: 'illegal_argument_exception', reason: 'refused' }, status }));
+        return;
+      }
       const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l));
       seen.push({ path: req.url ?? '', contentType: String(req.headers['content-type']), lines });
       const items = [];
@@ -132,6 +142,19 @@ describe('indexer', () => {
     } finally {
       await srv.close();
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('sends events alone when a whole request is refused, so only the event behind it fails', async () => {
+    const broken = events[1].eventId;
+    const srv = await bulkServer(() => ({ status: 201 }), (body) => (body.includes(broken) ? 413 : undefined));
+    try {
+      const result = await indexEvents(openSearchSender(openSearchClient(srv.url)), events, { prefix: 'cs', sleep: async () => undefined });
+      expect(result.indexed).toBe(events.length - 1);
+      expect(result.failed.map((f) => [f.event.eventId, f.reason.slice(0, 34)])).toEqual([[broken, 'OpenSearch refused the request: 41']]);
+      expect([...srv.stored.keys()].sort()).toEqual(events.filter((e) => e.eventId !== broken).map((e) => e.eventId).sort());
+    } finally {
+      await srv.close();
     }
   });
 
