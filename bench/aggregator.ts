@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { applyBatch } from '../lambda/aggregator/apply';
 import { decodeMskEvent, toMskEvent } from '../lambda/shared/msk-event';
 import { PROCESSOR_V8_FLAGS } from '../lambda/shared/node-options';
-import type { StatementExecutor } from '../lambda/warehouse/executor';
+import type { StatementExecutor } from '../warehouse/executor';
 import { streamsetsEvents } from '../test/support/datasets';
 import { freshWarehouse, toLog } from '../test/support/warehouse';
 import type { CoreFigures } from './aggregator-core';

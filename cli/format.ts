@@ -1,5 +1,5 @@
 /** Query results as a table, CSV or JSON. */
-import type { Row } from '../lambda/warehouse/executor';
+import type { Row } from '../warehouse/executor';
 
 export const OUTPUT_FORMATS = ['table', 'csv', 'json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

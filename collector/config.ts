@@ -2,7 +2,7 @@
  * Collector configuration from environment variables, validated once at start with errors
  * that name the variable and what it accepts.
  */
-import { ConfigError } from '../contract';
+import { ConfigError, TOPICS, type Topics } from '../contract';
 
 export { ConfigError };
 
@@ -41,7 +41,7 @@ export interface CollectorConfig {
   /** Print CloudWatch embedded-metric-format lines this often; 0 turns them off. */
   emfIntervalMs: number;
   sink: LocalSinkConfig | KafkaSinkConfig;
-  topics: { events: string; bad: string };
+  topics: Topics;
 }
 
 export interface LocalSinkConfig {
@@ -144,7 +144,7 @@ export function loadConfig(env: Env = process.env): CollectorConfig {
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 25000, 1000, 120000),
     emfIntervalMs: int(env, 'EMF_INTERVAL_MS', 0, 0, 3_600_000),
     sink: sink(env),
-    topics: { events: env.KAFKA_TOPIC || 'clickstream', bad: env.KAFKA_BAD_TOPIC || 'clickstream-bad' },
+    topics: { events: env.KAFKA_TOPIC || TOPICS.events, bad: env.KAFKA_BAD_TOPIC || TOPICS.bad },
   };
   if (config.shutdownDelayMs >= config.shutdownTimeoutMs) {
     throw new ConfigError(`SHUTDOWN_DELAY_MS=${config.shutdownDelayMs}: must be below SHUTDOWN_TIMEOUT_MS=${config.shutdownTimeoutMs}`);

@@ -2,7 +2,7 @@
  * The shared path of every endpoint: enrich client fields, validate against the contract,
  * hand good events to the events topic and bad ones to the bad-events topic.
  */
-import { badEvent, encodeBadEvent, encodeEvent, validateEvent, type FailureType, type KafkaRecord } from '../contract';
+import { badEvent, encodeBadEvent, encodeEvent, validateEvent, type FailureType, type KafkaRecord, type Topics } from '../contract';
 import { enrich, type ClientFields, type EnrichOptions, type RequestContext } from './enrich';
 import type { HandOff } from './handoff';
 import type { Metrics } from './metrics';
@@ -20,7 +20,7 @@ export interface IngestResult {
 export interface IngestDeps {
   handoff: HandOff;
   metrics: Metrics;
-  topics: { events: string; bad: string };
+  topics: Topics;
   enrich: EnrichOptions;
 }
 

@@ -5,5 +5,6 @@ export * from './validate';
 export * from './instant';
 export * from './own-keys';
 export * from './errors';
+export * from './topics';
 export * from './kafka-record';
 export * from './columns';

@@ -39,17 +39,15 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
     retentionDays: config.openSearch.retentionDays,
     archive: config.archive,
   });
-  const topics = { events: streaming.eventsTopic.topicName, bad: streaming.badTopic.topicName };
   const collector = new CollectorStack(app, `${prefix}Collector`, {
     env,
     vpc,
     cluster: streaming.cluster,
     clusterSecurityGroup: streaming.securityGroup,
-    topics,
+    topics: { events: streaming.eventsTopic, bad: streaming.badTopic },
     accessLogsBucket: storage.accessLogsBucket,
     ...config.collector,
   });
-  collector.addStackDependency(streaming);
   const processing = new ProcessingStack(app, `${prefix}Processing`, {
     env,
     vpc,
@@ -69,7 +67,7 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
     env,
     collector: collector.service,
     cluster: streaming.cluster,
-    topic: topics.events,
+    topic: streaming.eventsTopic.topicName,
     processors: { Aggregator: processing.aggregator, Indexer: processing.indexer, Archiver: processing.archiver },
     workgroup: storage.workgroup,
     database: config.redshift.database,

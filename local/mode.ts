@@ -8,15 +8,15 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createCollector, type Collector, type Log } from '../collector/app';
 import { loadConfig } from '../collector/config';
-import { encodeBadEvent, encodeEvent, type ClickEvent } from '../contract';
+import { encodeBadEvent, encodeEvent, TOPICS, type ClickEvent, type Topics } from '../contract';
 import { TrackerScript } from '../collector/tracker-script';
 import { folderStore } from '../lambda/shared/object-store';
-import { migrate } from '../lambda/warehouse/migrations';
-import { PgliteExecutor } from '../lambda/warehouse/pglite';
+import { migrate } from '../warehouse/migrations';
+import { PgliteExecutor } from '../warehouse/pglite';
 import { buildTracker } from '../tracker/build';
 import { LogConsumer } from './consumer';
 import { DurableLog } from '../durable-log/log';
-import { localProcessors, type Topics } from './processors';
+import { localProcessors } from './processors';
 import { keepTrimming, retentionHours } from './retention';
 import { siteRoutes } from './site-routes';
 
@@ -47,7 +47,7 @@ export const LOCAL_PARTITIONS = 3;
 /** Opens the data folder's log and warehouse (used by `start` and by `import`). */
 export async function openData(dataDir: string): Promise<{ log: DurableLog; db: PgliteExecutor; topics: Topics }> {
   await mkdir(dataDir, { recursive: true });
-  const topics: Topics = { events: 'clickstream', bad: 'clickstream-bad' };
+  const topics = TOPICS;
   const log = await DurableLog.open(join(dataDir, 'log'), { [topics.events]: LOCAL_PARTITIONS, [topics.bad]: 1 });
   const db = await PgliteExecutor.open(join(dataDir, 'warehouse'));
   await migrate(db, 'postgres');

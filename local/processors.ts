@@ -4,15 +4,10 @@ import { archiveMskEvent } from '../lambda/archiver/archive';
 import type { ObjectStore } from '../lambda/shared/object-store';
 import { decodeMskEvent } from '../lambda/shared/msk-event';
 import { keepRefused, type Refused } from '../lambda/shared/refused';
-import type { StatementExecutor } from '../lambda/warehouse/executor';
+import type { StatementExecutor } from '../warehouse/executor';
+import type { Topics } from '../contract';
 import type { Processor } from './consumer';
 import { storeRawEvents } from './search-store';
-
-/** Topic names of the local log. */
-export interface Topics {
-  events: string;
-  bad: string;
-}
 
 /** Aggregates into the local warehouse, exactly once per offset; events it cannot store go under `bad/aggregator/` in `archive`. */
 export function aggregator(db: StatementExecutor, topics: Topics, archive: ObjectStore): Processor {

@@ -4,9 +4,9 @@
  */
 import { COLUMNS, eventToRow, type ClickEvent } from '../contract';
 import { firstOfEachId } from '../lambda/shared/unique';
-import { isDataError, type StatementExecutor } from '../lambda/warehouse/executor';
-import { MAX_STATEMENT_BYTES, type SqlValue } from '../lambda/warehouse/literal';
-import { unionSources, type ColumnDef } from '../lambda/warehouse/union';
+import { isDataError, type StatementExecutor } from '../warehouse/executor';
+import { MAX_STATEMENT_BYTES, type SqlValue } from '../warehouse/literal';
+import { unionSources, type ColumnDef } from '../warehouse/union';
 
 const DEFS: ColumnDef[] = COLUMNS.map((c) => [c.name, c.sqlType]);
 const NAMES = COLUMNS.map((c) => c.name).join(', ');

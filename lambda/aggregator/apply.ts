@@ -13,7 +13,7 @@
 import { badEvent, type ClickEvent } from '../../contract';
 import type { DecodedRecord, PartitionBatch } from '../shared/msk-event';
 import type { Refused } from '../shared/refused';
-import { isDataError, MAX_TRANSACTION_STATEMENTS, type StatementExecutor } from '../warehouse/executor';
+import { isDataError, MAX_TRANSACTION_STATEMENTS, type StatementExecutor } from '../../warehouse/executor';
 import { aggregate } from './aggregate';
 import { readWatermarksSql, seenEventsSql, tableStatements, watermarkStatements } from './sql';
 

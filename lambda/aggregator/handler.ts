@@ -11,7 +11,7 @@ import { decodeMskEvent } from '../shared/msk-event';
 import { requireEnv } from '../shared/env';
 import { s3Store } from '../shared/object-store';
 import { keepRefused } from '../shared/refused';
-import { DataApiExecutor } from '../warehouse/data-api';
+import { DataApiExecutor } from '../../warehouse/data-api';
 import { applyBatch } from './apply';
 
 const logger = new Logger({ serviceName: 'clickstream-aggregator' });

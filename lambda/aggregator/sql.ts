@@ -4,8 +4,8 @@
  * inlined as a UNION ALL subquery (Redshift accepts no VALUES list in FROM) and chunked so each
  * statement stays under the Data API's 100 KB limit.
  */
-import { literal, MAX_STATEMENT_BYTES } from '../warehouse/literal';
-import { unionSources as sources } from '../warehouse/union';
+import { literal, MAX_STATEMENT_BYTES } from '../../warehouse/literal';
+import { unionSources as sources } from '../../warehouse/union';
 import type { TableRows } from './aggregate';
 import type { PickGroup } from './tables';
 

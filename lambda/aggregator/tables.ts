@@ -6,7 +6,7 @@ import type { ClickEvent } from '../../contract';
 
 /** A SQL value: strings are escaped by the renderer, null is SQL NULL. */
 export type Value = string | number | null;
-import type { ColumnDef } from '../warehouse/union';
+import type { ColumnDef } from '../../warehouse/union';
 
 export type { ColumnDef };
 

@@ -6,6 +6,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { MSKEvent } from 'aws-lambda';
+import { TOPICS } from '../../contract';
 import { requireEnv } from '../shared/env';
 import { archiveMskEvent } from './archive';
 import { s3Store } from '../shared/object-store';
@@ -13,7 +14,7 @@ import { s3Store } from '../shared/object-store';
 const logger = new Logger({ serviceName: 'clickstream-archiver' });
 const metrics = new Metrics({ namespace: 'Clickstream', serviceName: 'archiver' });
 const store = s3Store(new S3Client({}), requireEnv('ARCHIVE_BUCKET'));
-const badTopic = process.env.BAD_TOPIC ?? 'clickstream-bad';
+const badTopic = process.env.BAD_TOPIC ?? TOPICS.bad;
 
 export const handler = async (event: MSKEvent): Promise<void> => {
   const objects = archiveMskEvent(event, badTopic);

@@ -5,9 +5,9 @@
  */
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { DataApiExecutor } from '../warehouse/data-api';
-import { literal } from '../warehouse/literal';
-import { migrate, readMigrations } from '../warehouse/migrations';
+import { DataApiExecutor } from '../../warehouse/data-api';
+import { literal } from '../../warehouse/literal';
+import { migrate, readMigrations } from '../../warehouse/migrations';
 
 /** The database user Redshift Serverless maps an IAM role's temporary credentials to. */
 export const iamUser = (roleName: string) => `IAMR:${roleName}`;

@@ -23,7 +23,8 @@ export interface CollectorStackProps extends StackProps, CollectorSettings {
   vpc: ec2.IVpc;
   cluster: msk.CfnCluster;
   clusterSecurityGroup: ec2.ISecurityGroup;
-  topics: { events: string; bad: string };
+  /** The topics the collector writes; the service starts only once they exist. */
+  topics: { events: msk.CfnTopic; bad: msk.CfnTopic };
   accessLogsBucket: s3.IBucket;
 }
 
@@ -70,8 +71,8 @@ export class CollectorStack extends Stack {
         environment: {
           SINK: 'kafka',
           MSK_CLUSTER_ARN: props.cluster.attrArn,
-          KAFKA_TOPIC: props.topics.events,
-          KAFKA_BAD_TOPIC: props.topics.bad,
+          KAFKA_TOPIC: props.topics.events.topicName,
+          KAFKA_BAD_TOPIC: props.topics.bad.topicName,
           TRUSTED_PROXIES: '1',
           ALLOWED_ORIGINS: props.allowedOrigins,
           COOKIE_DOMAIN: props.cookieDomain,
@@ -97,13 +98,16 @@ export class CollectorStack extends Stack {
     scaling.scaleOnRequestCount('Requests', { requestsPerTarget: props.requestsPerTarget, targetGroup: this.service.targetGroup });
     scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60 });
 
+    // Tasks must not start before their topics exist (auto-creation is off on the cluster).
+    this.service.service.node.addDependency(props.topics.events, props.topics.bad);
+
     // Producer rights: connect, describe and write the two topics (idempotently).
     const taskRole = this.service.taskDefinition.taskRole;
     taskRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'], resources: [props.cluster.attrArn] }));
     taskRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
-        resources: [topicArn(this, props.cluster.attrArn, props.topics.events), topicArn(this, props.cluster.attrArn, props.topics.bad)],
+        resources: [topicArn(this, props.cluster.attrArn, props.topics.events.topicName), topicArn(this, props.cluster.attrArn, props.topics.bad.topicName)],
       }),
     );
     taskRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:WriteDataIdempotently'], resources: [props.cluster.attrArn] }));

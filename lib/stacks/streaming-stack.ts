@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import type { Construct } from 'constructs';
+import { FAILED_TOPIC, TOPICS } from '../../contract/topics';
 
 /** Props of {@link StreamingStack}. */
 export interface StreamingStackProps extends StackProps {
@@ -78,21 +79,21 @@ export class StreamingStack extends Stack {
     const configs = Buffer.from(`retention.ms=${retentionMs}\nmin.insync.replicas=2`).toString('base64');
     this.eventsTopic = new msk.CfnTopic(this, 'ClickstreamTopic', {
       clusterArn: this.cluster.attrArn,
-      topicName: 'clickstream',
+      topicName: TOPICS.events,
       partitionCount: props.partitions,
       replicationFactor: 3,
       configs,
     });
     this.badTopic = new msk.CfnTopic(this, 'BadEventsTopic', {
       clusterArn: this.cluster.attrArn,
-      topicName: 'clickstream-bad',
+      topicName: TOPICS.bad,
       partitionCount: 1,
       replicationFactor: 3,
       configs,
     });
     this.failedTopic = new msk.CfnTopic(this, 'FailedBatchesTopic', {
       clusterArn: this.cluster.attrArn,
-      topicName: 'clickstream-failed',
+      topicName: FAILED_TOPIC,
       partitionCount: 1,
       replicationFactor: 3,
       configs,

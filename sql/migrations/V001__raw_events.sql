@@ -1,4 +1,4 @@
--- Raw events, one row per contract event: generated from contract/columns.ts (test/processors/migrations.test.ts keeps it in sync).
+-- Raw events, one row per contract event: generated from contract/columns.ts (test/warehouse/warehouse.test.ts keeps it in sync).
 -- The local warehouse uses it as the searchable raw-event store; on Redshift it is optional.
 CREATE TABLE IF NOT EXISTS events (
   schema_version VARCHAR(64),

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { COLUMNS, decodeEvent, eventToRow, type BadEvent, type ClickEvent } from '../../contract';
-import { storable } from '../../lambda/warehouse/literal';
+import { storable } from '../../warehouse/literal';
 import { startLocal, type LocalMode } from '../../local/mode';
 import { waitFor } from '../support/browser';
 import { quietLog } from '../support/collector';

@@ -138,6 +138,13 @@ describe('storage', () => {
 });
 
 describe('collector', () => {
+  it('deploys after its topics exist, by depending on the topic constructs (not a manual stack order)', () => {
+    expect(stacks.collector.dependencies).toContain(stacks.streaming);
+    t.collector.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: Match.arrayWith([Match.objectLike({ Environment: Match.arrayWith([{ Name: 'KAFKA_TOPIC', Value: 'clickstream' }, { Name: 'KAFKA_BAD_TOPIC', Value: 'clickstream-bad' }]) })]),
+    });
+  });
+
   it('checks health on /health and rolls back deployments that never get healthy', () => {
     t.collector.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       HealthCheckPath: '/health',

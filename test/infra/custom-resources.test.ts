@@ -11,8 +11,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handler as migrateHandler } from '../../lambda/custom-resources/migrate';
 import { handler as searchSetupHandler } from '../../lambda/custom-resources/search-setup';
-import { splitStatements } from '../../lambda/warehouse/dialect';
-import { readMigrations } from '../../lambda/warehouse/migrations';
+import { splitStatements } from '../../warehouse/dialect';
+import { readMigrations } from '../../warehouse/migrations';
 
 const redshift = mockClient(RedshiftDataClient);
 

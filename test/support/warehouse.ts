@@ -1,7 +1,7 @@
 import { encodeEvent, partitionFor, type ClickEvent } from '../../contract';
 import { decodeMskEvent, toMskEvent, type PartitionBatch } from '../../lambda/shared/msk-event';
-import { migrate } from '../../lambda/warehouse/migrations';
-import { PgliteExecutor } from '../../lambda/warehouse/pglite';
+import { migrate } from '../../warehouse/migrations';
+import { PgliteExecutor } from '../../warehouse/pglite';
 import { TABLES } from '../../lambda/aggregator/tables';
 
 /** A fresh in-memory warehouse with the migrations applied. */

@@ -1,9 +1,9 @@
 import { encodeEvent } from '../../contract';
 import { planStatements } from '../../lambda/aggregator/apply';
 import { decodeMskEvent, toMskEvent } from '../../lambda/shared/msk-event';
-import { splitStatements } from '../../lambda/warehouse/dialect';
-import { readMigrations } from '../../lambda/warehouse/migrations';
-import { listQueries, renderQuery } from '../../lambda/warehouse/named-queries';
+import { splitStatements } from '../../warehouse/dialect';
+import { readMigrations } from '../../warehouse/migrations';
+import { listQueries, renderQuery } from '../../warehouse/named-queries';
 import { documentedExamples } from '../support/examples';
 
 /** Postgres constructs Redshift does not have; none of our SQL may use them. */

@@ -1,7 +1,7 @@
 import { applyBatch } from '../../lambda/aggregator/apply';
 import type { Refused } from '../../lambda/shared/refused';
-import type { StatementExecutor } from '../../lambda/warehouse/executor';
-import type { PgliteExecutor } from '../../lambda/warehouse/pglite';
+import type { StatementExecutor } from '../../warehouse/executor';
+import type { PgliteExecutor } from '../../warehouse/pglite';
 import { streamsetsEvents, streamsetsExpected } from '../support/datasets';
 import { dumpAggregates, freshWarehouse, mskBatches, toLog } from '../support/warehouse';
 

@@ -6,8 +6,8 @@ import {
   RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DataApiExecutor, StatementFailed } from '../../lambda/warehouse/data-api';
-import { isDataError } from '../../lambda/warehouse/executor';
+import { DataApiExecutor, StatementFailed } from '../../warehouse/data-api';
+import { isDataError } from '../../warehouse/executor';
 
 const redshift = mockClient(RedshiftDataClient);
 const target = { workgroupName: 'clickstream', database: 'analytics' };

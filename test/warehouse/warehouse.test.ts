@@ -1,12 +1,12 @@
-import { storable } from '../../lambda/warehouse/literal';
+import { storable } from '../../warehouse/literal';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rawEventsDdl, SCHEMA_VERSION, type ClickEvent } from '../../contract';
 import { applyBatch } from '../../lambda/aggregator/apply';
-import { toPostgres } from '../../lambda/warehouse/dialect';
-import { migrate } from '../../lambda/warehouse/migrations';
-import { listQueries, parseSince, renderQuery } from '../../lambda/warehouse/named-queries';
-import { PgliteExecutor } from '../../lambda/warehouse/pglite';
+import { toPostgres } from '../../warehouse/dialect';
+import { migrate } from '../../warehouse/migrations';
+import { listQueries, parseSince, renderQuery } from '../../warehouse/named-queries';
+import { PgliteExecutor } from '../../warehouse/pglite';
 import { freshWarehouse, mskBatches, toLog } from '../support/warehouse';
 
 describe('migrations', () => {

@@ -17,7 +17,7 @@ export interface Migration {
 }
 
 /** Default location of the migration files. */
-export const MIGRATIONS_DIR = join(__dirname, '../../sql/migrations');
+export const MIGRATIONS_DIR = join(__dirname, '../sql/migrations');
 
 /** Reads `V<nnn>__<name>.sql` files in version order. */
 export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { literal } from './literal';
 
 /** Default location of the query files. */
-export const QUERIES_DIR = join(__dirname, '../../sql/queries');
+export const QUERIES_DIR = join(__dirname, '../sql/queries');
 
 /** One named query. */
 export interface NamedQuery {

@@ -1,0 +1,15 @@
+/** The Kafka topics of the stack, named once: the collector, the processors, local mode and the infra use these. */
+
+/** The topics every part passes around: accepted events and refused input. */
+export interface Topics {
+  /** Accepted contract events, keyed by session id. */
+  events: string;
+  /** Refused input as bad events, keyed by origin. */
+  bad: string;
+}
+
+/** The default topic names (the collector's `KAFKA_TOPIC` and `KAFKA_BAD_TOPIC` override them). */
+export const TOPICS: Topics = { events: 'clickstream', bad: 'clickstream-bad' };
+
+/** Where the event source mappings send batches that still fail after their retries. */
+export const FAILED_TOPIC = 'clickstream-failed';
