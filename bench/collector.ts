@@ -39,16 +39,16 @@ async function bundle(entry: string, dir: string, name = entry, plugins: Plugin[
 const plumbingOnly: Plugin = {
   name: 'plumbing-only',
   setup(esbuild) {
-    const substitutes: Record<string, string> = { './enrich': 'enrich.ts', '../contract': 'contract.ts' };
+    const substitutes: Record<string, string> = { '../enrich': 'enrich.ts', '../contract': 'contract.ts' };
     const replaced = new Set<string>();
-    esbuild.onResolve({ filter: /^(\.\/enrich|\.\.\/contract)$/ }, (args) => {
+    esbuild.onResolve({ filter: /^\.\.\/(enrich|contract)$/ }, (args) => {
       if (args.importer !== join(ROOT, 'collector/ingest.ts')) return undefined;
       replaced.add(args.path);
       return { path: join(ROOT, 'bench/plumbing', substitutes[args.path]) };
     });
     // If ingest.ts stops importing them by these paths, this figure would silently be the full collector.
     esbuild.onEnd(() => {
-      if (replaced.size !== 2) throw new Error('plumbing-only bundle: collector/ingest.ts no longer imports ./enrich and ../contract');
+      if (replaced.size !== 2) throw new Error('plumbing-only bundle: collector/ingest.ts no longer imports ../enrich and ../contract');
     });
   },
 };

@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CollectorConfig } from './config';
 import type { CollectorParts, Log } from './endpoints/context';
-import { UserAgentParser } from './enrich';
+import { UserAgentParser } from '../enrich';
 import { HandOff } from './handoff';
 import { Metrics } from './metrics';
 import { replyError } from './replies';

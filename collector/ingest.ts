@@ -3,7 +3,7 @@
  * hand good events to the events topic and bad ones to the bad-events topic.
  */
 import { badEvent, encodeBadEvent, encodeEvent, validateEvent, type FailureType, type KafkaRecord, type Topics } from '../contract';
-import { enrich, type ClientFields, type EnrichOptions, type RequestContext } from './enrich';
+import { enrich, type ClientFields, type EnrichOptions, type RequestContext } from '../enrich';
 import type { HandOff } from './handoff';
 import type { Metrics } from './metrics';
 

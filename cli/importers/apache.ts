@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { SCHEMA_VERSION, type ClickEvent, type EventType } from '../../contract';
-import { countryOf } from '../../collector/enrich/country';
-import { anonymiseIp, derivePage, UserAgentParser } from '../../collector/enrich';
+import { countryOf } from '../../enrich/country';
+import { anonymiseIp, derivePage, UserAgentParser } from '../../enrich';
 import { stableUuid } from './ids';
 import type { ImportContext, RowResult } from './types';
 

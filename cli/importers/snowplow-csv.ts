@@ -4,7 +4,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { REFERRER_MEDIUMS, SCHEMA_VERSION, type ClickEvent, type EventType, type ReferrerMedium } from '../../contract';
-import { derivePage, UserAgentParser } from '../../collector/enrich';
+import { derivePage, UserAgentParser } from '../../enrich';
 import { compact } from '../../collector/protocols/compact';
 import { stableUuid } from './ids';
 import type { RowResult } from './types';

@@ -3,7 +3,7 @@
  * session, client IP, action, product, brand and HTTP status, but no time stamp.
  */
 import { SCHEMA_VERSION, type ClickEvent } from '../../contract';
-import { derivePage } from '../../collector/enrich';
+import { derivePage } from '../../enrich';
 import { stableUuid } from './ids';
 import type { ImportContext, RowResult } from './types';
 

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventSource } from '../../contract';
 import type { CollectorConfig } from '../config';
 import type { CookieOptions } from '../cookies';
-import { clientIp, type RequestContext } from '../enrich';
+import { clientIp, type RequestContext } from '../../enrich';
 import type { HandOff } from '../handoff';
 import type { IngestDeps } from '../ingest';
 import type { Metrics } from '../metrics';

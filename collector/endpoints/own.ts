@@ -1,5 +1,5 @@
 /** Our own endpoints: the tracker's JSON batch (`POST /collect`) and the pixel (`GET /p.gif`). */
-import type { ClientFields } from '../enrich';
+import type { ClientFields } from '../../enrich';
 import { parsing } from '../errors';
 import { headerSafe, readBody, sendGif, sendJson } from '../http';
 import { serverIds } from '../ids';

@@ -2,7 +2,7 @@
  * Our own protocol: the JSON batch the tracker posts, and the query-string pixel.
  */
 import { EVENT_TYPES, instantFromMs, INSTANT_WINDOW, setOwn, type EventType } from '../../contract';
-import type { ClientFields } from '../enrich';
+import type { ClientFields } from '../../enrich';
 import { MalformedRequest, TooLarge } from '../errors';
 import { compact } from './compact';
 import { parseJsonBody } from './json-body';

@@ -4,7 +4,7 @@
  * documentation and the Apache-2.0 Iglu schemas; see ../shared/tracker-protocols.md.
  */
 import { assignOwn, instantFromMs, INSTANT_WINDOW, type EventType } from '../../contract';
-import type { ClientFields } from '../enrich';
+import type { ClientFields } from '../../enrich';
 import { MalformedRequest, TooLarge } from '../errors';
 import { compact } from './compact';
 import { parseJsonBody } from './json-body';

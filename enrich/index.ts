@@ -3,7 +3,7 @@
  * parser is a cache), so the collector, the importer and tests share it.
  */
 import { randomUUID } from 'node:crypto';
-import { SCHEMA_VERSION, setOwn, type EventSource, type Page } from '../../contract';
+import { SCHEMA_VERSION, setOwn, type EventSource, type Page } from '../contract';
 import { anonymiseIp } from './ip';
 import { campaignOf } from './campaign';
 import { countryOf } from './country';

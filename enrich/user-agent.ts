@@ -2,7 +2,7 @@
 import { isbot } from 'isbot';
 import { LRUCache } from 'lru-cache';
 import { UAParser } from 'ua-parser-js';
-import { DEVICE_TYPES, LIMITS, type Device, type DeviceType } from '../../contract';
+import { DEVICE_TYPES, LIMITS, type Device, type DeviceType } from '../contract';
 
 const KNOWN_TYPES = new Set<string>(DEVICE_TYPES);
 

@@ -1,6 +1,6 @@
 /** Referrer classification: where a visit came from. */
 import { LRUCache } from 'lru-cache';
-import type { ReferrerMedium } from '../../contract';
+import type { ReferrerMedium } from '../contract';
 import { splitUrl } from './url';
 
 // Registrable-name fragments of well-known referrers. A host matches when it equals the entry

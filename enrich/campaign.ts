@@ -1,5 +1,5 @@
 /** Campaign attribution from the page URL: utm parameters and advertising click ids. */
-import { LIMITS, type Campaign } from '../../contract';
+import { LIMITS, type Campaign } from '../contract';
 
 const UTM: [param: string, field: keyof Campaign][] = [
   ['utm_source', 'source'],
