@@ -45,7 +45,7 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
     cluster: streaming.cluster,
     clusterSecurityGroup: streaming.securityGroup,
     topics: { events: streaming.eventsTopic, bad: streaming.badTopic },
-    accessLogsBucket: storage.accessLogsBucket,
+    accessLogsBucket: storage.archive.accessLogsBucket,
     ...config.collector,
   });
   const processing = new ProcessingStack(app, `${prefix}Processing`, {
@@ -53,11 +53,11 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
     vpc,
     cluster: streaming.cluster,
     topics: { events: streaming.eventsTopic, bad: streaming.badTopic, failed: streaming.failedTopic },
-    workgroup: storage.workgroup,
+    workgroup: storage.warehouse.workgroup,
     database: config.redshift.database,
-    domain: storage.domain,
-    searchClientSecurityGroup: storage.searchClientSecurityGroup,
-    archiveBucket: storage.archiveBucket,
+    domain: storage.search.domain,
+    searchClientSecurityGroup: storage.search.clientSecurityGroup,
+    archiveBucket: storage.archive.bucket,
     roles: { aggregator: storage.aggregatorRole, indexer: storage.indexerRole, archiver: storage.archiverRole },
     batchSize: config.processing.batchSize,
     batchWindowSeconds: config.processing.batchWindowSeconds,
@@ -69,9 +69,9 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
     cluster: streaming.cluster,
     topic: streaming.eventsTopic.topicName,
     processors: { Aggregator: processing.aggregator, Indexer: processing.indexer, Archiver: processing.archiver },
-    workgroup: storage.workgroup,
+    workgroup: storage.warehouse.workgroup,
     database: config.redshift.database,
-    domain: storage.domain,
+    domain: storage.search.domain,
     alarmEmail: config.alarmEmail,
   });
 
@@ -79,10 +79,10 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
   const url = `${scheme}://${collector.service.loadBalancer.loadBalancerDnsName}`;
   output(collector, 'CollectorUrl', url, 'Collector endpoint (put your own DNS name in front of it)');
   output(collector, 'TrackerSnippet', `<script src="${url}/clickstream.js" data-collector="${url}" defer></script>`, 'Paste into your pages');
-  output(storage, 'RedshiftWorkgroup', storage.workgroup.workgroupName, 'npx clickstream query <name> --workgroup <this> --database <RedshiftDatabase>');
+  output(storage, 'RedshiftWorkgroup', storage.warehouse.workgroup.workgroupName, 'npx clickstream query <name> --workgroup <this> --database <RedshiftDatabase>');
   output(storage, 'RedshiftDatabase', config.redshift.database, 'Database holding the aggregate tables');
-  output(storage, 'OpenSearchDashboardsUrl', `https://${storage.domain.domainEndpoint}/_dashboards`, 'Raw events (reachable from inside the VPC)');
-  output(storage, 'ArchiveBucket', storage.archiveBucket.bucketName, 'gzip NDJSON archive: events/ and bad/');
+  output(storage, 'OpenSearchDashboardsUrl', `https://${storage.search.domain.domainEndpoint}/_dashboards`, 'Raw events (reachable from inside the VPC)');
+  output(storage, 'ArchiveBucket', storage.archive.bucket.bucketName, 'gzip NDJSON archive: events/ and bad/');
   output(monitoring, 'DashboardUrl', `https://${config.region}.console.aws.amazon.com/cloudwatch/home?region=${config.region}#dashboards:name=${monitoring.dashboard.dashboardName}`, 'CloudWatch dashboard');
 
   const stacks = { network, streaming, storage, collector, processing, monitoring };

@@ -1,4 +1,8 @@
-/** The three stream processors as local mode runs them: the same cores the Lambdas use, with local stores. */
+/**
+ * The three stream processors as local mode runs them. The aggregator and the archiver run the
+ * Lambdas' cores with local stores; the indexer's stand-in writes raw events into the local
+ * warehouse instead of OpenSearch (search-store.ts), keeping the same first-copy rule.
+ */
 import { applyBatch } from '../lambda/aggregator/apply';
 import { archiveMskEvent } from '../lambda/archiver/archive';
 import type { ObjectStore } from '../lambda/shared/object-store';

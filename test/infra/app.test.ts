@@ -119,11 +119,11 @@ describe('storage', () => {
     expect(slr).toBeDefined();
     expect(JSON.stringify(slr![1].Properties)).toContain('InvalidInput');
     const domain = Object.values(resources(t.storage, 'AWS::OpenSearchService::Domain'))[0];
-    expect([domain.DependsOn].flat()).toEqual(expect.arrayContaining([expect.stringMatching(/^OpenSearchServiceLinkedRole/)]));
+    expect([domain.DependsOn].flat()).toEqual(expect.arrayContaining([expect.stringMatching(/^SearchServiceLinkedRole/)]));
   });
 
   it('keeps the archive encrypted, private, TLS-only, with lifecycle tiers and expiry', () => {
-    const bucketId = stacks.storage.resolve((stacks.storage.archiveBucket.node.defaultChild as s3.CfnBucket).logicalId);
+    const bucketId = stacks.storage.resolve((stacks.storage.archive.bucket.node.defaultChild as s3.CfnBucket).logicalId);
     const bucket = resources(t.storage, 'AWS::S3::Bucket')[bucketId];
     expect(bucket.Properties).toMatchObject({
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
