@@ -75,9 +75,8 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
     alarmEmail: config.alarmEmail,
   });
 
-  const scheme = config.collector.certificateArn ? 'https' : 'http';
-  const url = `${scheme}://${collector.service.loadBalancer.loadBalancerDnsName}`;
-  output(collector, 'CollectorUrl', url, 'Collector endpoint (put your own DNS name in front of it)');
+  const url = collector.url;
+  output(collector, 'CollectorUrl', url, 'Collector endpoint: where the tracker sends events');
   output(collector, 'TrackerSnippet', `<script src="${url}/clickstream.js" data-collector="${url}" defer></script>`, 'Paste into your pages');
   output(storage, 'RedshiftWorkgroup', storage.warehouse.workgroup.workgroupName, 'npx clickstream query <name> --workgroup <this> --database <RedshiftDatabase>');
   output(storage, 'RedshiftDatabase', config.redshift.database, 'Database holding the aggregate tables');

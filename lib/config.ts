@@ -7,58 +7,199 @@ import { ConfigError } from '../contract/errors';
 
 export { ConfigError };
 
-/** Everything a deployment can set. */
+/**
+ * Everything a deployment can set, under `context.clickstream` in cdk.json. Every key is
+ * optional there; the `@default` is what a key left out means.
+ */
 export interface ClickstreamConfig {
-  /** Account to deploy to; empty means the CLI's current account. */
+  /**
+   * Account to deploy to.
+   * @default the CLI's current account
+   */
   account?: string;
-  /** Region to deploy to. */
+  /**
+   * Region to deploy to.
+   * @default 'eu-west-1'
+   */
   region: string;
   /**
    * Three AZ names in {@link region}. Given explicitly so an environment-agnostic synth still
    * spreads MSK and OpenSearch over three AZs (CDK falls back to two otherwise).
+   * @default ['eu-west-1a', 'eu-west-1b', 'eu-west-1c']
    */
   availabilityZones: string[];
-  /** NAT gateways (1 = cheapest; 3 = one per AZ for zonal resilience). */
+  /**
+   * NAT gateways: 1 is cheapest; 3 gives one per AZ for zonal resilience.
+   * @default 1
+   */
   natGateways: number;
+  /** The Kafka cluster (Amazon MSK). */
   msk: {
+    /**
+     * Broker instance type: kafka.m5.* or kafka.m7g.* (t3 allows only 4 new IAM connections per second).
+     * @default 'kafka.m7g.large'
+     */
     instanceType: string;
+    /**
+     * Kafka version.
+     * @default '3.8.x'
+     */
     kafkaVersion: string;
+    /**
+     * EBS storage per broker, in GiB.
+     * @default 100
+     */
     brokerStorageGiB: number;
+    /**
+     * Partitions of the events topic: the processors' parallelism.
+     * @default 3
+     */
     partitions: number;
+    /**
+     * Hours a record stays on the topics (the window for replays and for a stalled processor to catch up).
+     * @default 168
+     */
     retentionHours: number;
   };
+  /** The collector service (ECS Fargate behind an ALB). */
   collector: {
+    /**
+     * vCPU units per task (256, 512, 1024, 2048 or 4096).
+     * @default 512
+     */
     cpu: number;
+    /**
+     * Memory per task in MiB, within what Fargate allows for {@link cpu}.
+     * @default 1024
+     */
     memoryMiB: number;
+    /**
+     * Tasks always running (at least 2 for one per AZ while one is replaced).
+     * @default 2
+     */
     minTasks: number;
+    /**
+     * Upper bound of autoscaling.
+     * @default 10
+     */
     maxTasks: number;
+    /**
+     * Requests per task per minute at which autoscaling adds tasks.
+     * @default 5000
+     */
     requestsPerTarget: number;
-    /** ACM certificate ARN for HTTPS on the ALB. @default '' (HTTP on port 80) */
+    /**
+     * DNS name of the collector, e.g. `collect.example.com`: the certificate's name, the tracker
+     * snippet's address and, with {@link hostedZoneId}, the record created for it.
+     * @default '' (the load balancer's own name; HTTPS then needs {@link certificateArn})
+     */
+    domainName: string;
+    /**
+     * A Route 53 public hosted zone that holds {@link domainName}: the stack creates the alias
+     * record and a DNS-validated ACM certificate in it. Needs {@link hostedZoneName}.
+     * @default '' (no record, no certificate created)
+     */
+    hostedZoneId: string;
+    /**
+     * The name of {@link hostedZoneId}, e.g. `example.com`.
+     * @default ''
+     */
+    hostedZoneName: string;
+    /**
+     * An existing ACM certificate in {@link region} for the collector's name (instead of
+     * {@link hostedZoneId}); point your DNS name at the load balancer yourself.
+     * @default '' (none)
+     */
     certificateArn: string;
+    /**
+     * Serve plain HTTP without a certificate. Only for trying the stack: browsers on HTTPS sites
+     * block requests to an HTTP collector (mixed content) and its cookies are not `Secure`.
+     * @default false (synth fails until HTTPS is configured or this is set)
+     */
+    allowInsecureHttp: boolean;
+    /**
+     * Comma-separated origins allowed to send events with the visitor's cookies, e.g.
+     * `https://www.example.com,https://shop.example.com`; `*` accepts any site (an explicit opt-in).
+     * @default '' (synth fails until it is set)
+     */
     allowedOrigins: string;
+    /**
+     * Domain attribute of the id cookies, e.g. `example.com` to share them with your site.
+     * @default '' (the collector's host)
+     */
     cookieDomain: string;
-    /** Requests per 5 minutes per IP for the WAF rate rule. @default 2000 (0 deploys no WAF) */
+    /**
+     * Requests per 5 minutes per IP for the WAF rate rule; 0 deploys no WAF.
+     * @default 2000
+     */
     wafRateLimit: number;
   };
+  /** The Lambda stream processors' event source mappings. */
   processing: {
+    /**
+     * Records per batch.
+     * @default 1000
+     */
     batchSize: number;
+    /**
+     * Seconds a mapping waits to fill a batch: a longer window costs less Redshift time but means less fresh data.
+     * @default 1
+     */
     batchWindowSeconds: number;
   };
+  /** The warehouse (Redshift Serverless). */
   redshift: {
+    /**
+     * Base capacity in RPUs (4, or a multiple of 8 from 8 to 1024).
+     * @default 8
+     */
     baseCapacityRpu: number;
+    /**
+     * Database that holds the aggregate tables.
+     * @default 'clickstream'
+     */
     database: string;
   };
+  /** The search domain (OpenSearch) holding raw events. */
   openSearch: {
+    /**
+     * Instance type of the three data nodes (a type with encryption at rest).
+     * @default 't3.medium.search'
+     */
     instanceType: string;
+    /**
+     * EBS volume per data node, in GiB.
+     * @default 20
+     */
     volumeGiB: number;
+    /**
+     * Days a daily index is kept.
+     * @default 30
+     */
     retentionDays: number;
   };
+  /** Lifecycle of the S3 archive. */
   archive: {
+    /**
+     * Days before objects move to S3 Standard-IA.
+     * @default 30
+     */
     infrequentAccessAfterDays: number;
+    /**
+     * Days before objects move to Glacier Instant Retrieval.
+     * @default 90
+     */
     glacierAfterDays: number;
+    /**
+     * Days before objects are deleted.
+     * @default 730
+     */
     expireAfterDays: number;
   };
-  /** E-mail address subscribed to the alarm topic; empty subscribes nobody. */
+  /**
+   * E-mail address subscribed to the alarm topic.
+   * @default '' (nobody)
+   */
   alarmEmail: string;
 }
 
@@ -68,7 +209,21 @@ export const DEFAULT_CONFIG: ClickstreamConfig = {
   availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
   natGateways: 1,
   msk: { instanceType: 'kafka.m7g.large', kafkaVersion: '3.8.x', brokerStorageGiB: 100, partitions: 3, retentionHours: 168 },
-  collector: { cpu: 512, memoryMiB: 1024, minTasks: 2, maxTasks: 10, requestsPerTarget: 5000, certificateArn: '', allowedOrigins: '*', cookieDomain: '', wafRateLimit: 2000 },
+  collector: {
+    cpu: 512,
+    memoryMiB: 1024,
+    minTasks: 2,
+    maxTasks: 10,
+    requestsPerTarget: 5000,
+    domainName: '',
+    hostedZoneId: '',
+    hostedZoneName: '',
+    certificateArn: '',
+    allowInsecureHttp: false,
+    allowedOrigins: '',
+    cookieDomain: '',
+    wafRateLimit: 2000,
+  },
   processing: { batchSize: 1000, batchWindowSeconds: 1 },
   redshift: { baseCapacityRpu: 8, database: 'clickstream' },
   openSearch: { instanceType: 't3.medium.search', volumeGiB: 20, retentionDays: 30 },
@@ -95,6 +250,40 @@ function merge<T>(base: T, override: unknown, path: string): T {
 function int(value: unknown, key: string, min: number, max: number, multipleOf = 1): void {
   if (!Number.isInteger(value) || (value as number) < min || (value as number) > max || (value as number) % multipleOf !== 0) {
     throw new ConfigError(`clickstream.${key}: ${JSON.stringify(value)} must be an integer from ${min} to ${max}${multipleOf > 1 ? ` in steps of ${multipleOf}` : ''}`);
+  }
+}
+
+/** How browsers reach the collector: HTTPS unless explicitly refused, and only from named sites unless explicitly any. */
+function collectorEndpoint(c: ClickstreamConfig['collector']): void {
+  const name = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+  if (c.domainName && !name.test(c.domainName)) throw new ConfigError(`clickstream.collector.domainName: "${c.domainName}" is not a DNS name like collect.example.com`);
+  if (c.hostedZoneId || c.hostedZoneName) {
+    if (!/^Z[A-Z0-9]{1,31}$/.test(c.hostedZoneId)) throw new ConfigError(`clickstream.collector.hostedZoneId: "${c.hostedZoneId}" is not a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ`);
+    if (!name.test(c.hostedZoneName)) throw new ConfigError(`clickstream.collector.hostedZoneName: "${c.hostedZoneName}" must name the hosted zone, like example.com`);
+    if (!c.domainName || !(c.domainName === c.hostedZoneName || c.domainName.endsWith(`.${c.hostedZoneName}`))) {
+      throw new ConfigError(`clickstream.collector.domainName: "${c.domainName}" must be a name in the hosted zone ${c.hostedZoneName}, like collect.${c.hostedZoneName}`);
+    }
+  }
+  if (typeof c.allowInsecureHttp !== 'boolean') throw new ConfigError(`clickstream.collector.allowInsecureHttp: ${JSON.stringify(c.allowInsecureHttp)} must be true or false`);
+  if (!c.certificateArn && !c.hostedZoneId && !c.allowInsecureHttp) {
+    throw new ConfigError(
+      'clickstream.collector: websites on HTTPS can only send events to an HTTPS collector. Set collector.domainName with collector.hostedZoneId and ' +
+        'collector.hostedZoneName (a Route 53 zone: the stack creates the record and a DNS-validated certificate), or collector.certificateArn ' +
+        '(an ACM certificate you have); or set collector.allowInsecureHttp to true to try the stack over plain HTTP.',
+    );
+  }
+  if (c.allowedOrigins.trim() === '') {
+    throw new ConfigError('clickstream.collector.allowedOrigins: list the sites that may send events, like "https://www.example.com,https://shop.example.com", or "*" to accept any site');
+  }
+  for (const origin of c.allowedOrigins.split(',').map((o) => o.trim())) {
+    if (origin === '*') continue;
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (url?.origin !== origin) throw new ConfigError(`clickstream.collector.allowedOrigins: "${origin}" is not an origin like https://www.example.com (scheme and host, no path)`);
   }
 }
 
@@ -129,6 +318,7 @@ export function loadConfig(context: unknown): ClickstreamConfig {
   if (c.collector.certificateArn && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/.test(c.collector.certificateArn)) {
     throw new ConfigError(`clickstream.collector.certificateArn: "${c.collector.certificateArn}" is not an ACM certificate ARN`);
   }
+  collectorEndpoint(c.collector);
   int(c.processing.batchSize, 'processing.batchSize', 1, 10000);
   int(c.processing.batchWindowSeconds, 'processing.batchWindowSeconds', 0, 300);
   if (!(c.redshift.baseCapacityRpu === 4 || (c.redshift.baseCapacityRpu >= 8 && c.redshift.baseCapacityRpu <= 1024 && c.redshift.baseCapacityRpu % 8 === 0))) {

@@ -7,6 +7,7 @@ import * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import type * as msk from 'aws-cdk-lib/aws-msk';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -39,10 +40,13 @@ const COLLECTOR_PORT = 8290;
  */
 export class CollectorStack extends Stack {
   public readonly service: ecsPatterns.ApplicationLoadBalancedFargateService;
+  /** The address browsers send events to: `https://<domainName>` when configured. */
+  public readonly url: string;
 
   constructor(scope: Construct, id: string, props: CollectorStackProps) {
     super(scope, id, props);
-    const https = Boolean(props.certificateArn);
+    const tls = this.tls(props);
+    const https = tls !== undefined;
     const cluster = new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
     this.service = new ecsPatterns.ApplicationLoadBalancedFargateService(this, 'Service', {
@@ -51,9 +55,7 @@ export class CollectorStack extends Stack {
       memoryLimitMiB: props.memoryMiB,
       desiredCount: props.minTasks,
       publicLoadBalancer: true,
-      ...(https
-        ? { certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn), protocol: elbv2.ApplicationProtocol.HTTPS, redirectHTTP: true, sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS }
-        : {}),
+      ...(tls ? { ...tls, protocol: elbv2.ApplicationProtocol.HTTPS, redirectHTTP: true, sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS } : {}),
       circuitBreaker: { rollback: true },
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
@@ -122,6 +124,21 @@ export class CollectorStack extends Stack {
     });
 
     if (props.wafRateLimit > 0) this.waf(props.wafRateLimit);
+    this.url = `${https ? 'https' : 'http'}://${props.domainName || this.service.loadBalancer.loadBalancerDnsName}`;
+  }
+
+  /**
+   * The listener's certificate: DNS-validated in the configured Route 53 zone (which also gets
+   * the alias record), or an existing one by ARN; undefined only with `allowInsecureHttp`.
+   */
+  private tls(props: CollectorStackProps): { certificate: acm.ICertificate; domainName?: string; domainZone?: route53.IHostedZone } | undefined {
+    if (props.hostedZoneId) {
+      const domainZone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.hostedZoneId, zoneName: props.hostedZoneName });
+      const certificate = new acm.Certificate(this, 'Certificate', { domainName: props.domainName, validation: acm.CertificateValidation.fromDns(domainZone) });
+      return { certificate, domainName: props.domainName, domainZone };
+    }
+    if (props.certificateArn) return { certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn) };
+    return undefined;
   }
 
   private waf(limit: number): void {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../lib/config';
 import { DRAIN_SECONDS } from '../../lib/stacks/collector-stack';
-import { stableTemplate, synthApp } from '../support/cdk-app';
+import { clickstreamContext, stableTemplate, synthApp } from '../support/cdk-app';
 
 const { templates: t, outdir, stacks } = synthApp();
 
@@ -189,8 +189,23 @@ describe('collector', () => {
     expect(actions.sort()).toEqual(['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData', 'kafka-cluster:WriteDataIdempotently', 'kafka:GetBootstrapBrokers']);
   });
 
+  it('on a domain in a Route 53 zone: a DNS-validated certificate, an alias record, HTTPS, and the tracker pointed at the name', () => {
+    t.collector.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'collect.example.com', ValidationMethod: 'DNS', DomainValidationOptions: [{ DomainName: 'collect.example.com', HostedZoneId: 'Z0123456789ABCDEFGHIJ' }] });
+    t.collector.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'collect.example.com.', Type: 'A', HostedZoneId: 'Z0123456789ABCDEFGHIJ', AliasTarget: Match.anyValue() });
+    t.collector.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', Port: 443 });
+    t.collector.hasOutput('TrackerSnippet', { Value: '<script src="https://collect.example.com/clickstream.js" data-collector="https://collect.example.com" defer></script>' });
+    t.collector.hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith([{ Name: 'ALLOWED_ORIGINS', Value: 'https://www.example.com' }]) })] });
+  });
+
+  it('with allowInsecureHttp only: plain HTTP and cookies without Secure', () => {
+    const http = synthApp({ collector: { hostedZoneId: '', hostedZoneName: '', domainName: '', allowInsecureHttp: true } }).templates.collector;
+    http.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    http.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTP', Port: 80, DefaultActions: [Match.objectLike({ Type: 'forward' })] });
+    http.hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith([{ Name: 'COOKIE_SECURE', Value: 'false' }]) })] });
+  });
+
   it('serves HTTPS with secure cookies and redirects HTTP when a certificate is configured', () => {
-    const https = synthApp({ collector: { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666' } }).templates.collector;
+    const https = synthApp({ collector: { hostedZoneId: '', hostedZoneName: '', domainName: '', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666' } }).templates.collector;
     https.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', Port: 443, Certificates: [{ CertificateArn: Match.stringLikeRegexp('certificate/0a1b2c3d') }] });
     https.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTP', Port: 80, DefaultActions: [Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Protocol: 'HTTPS', Port: '443' }) })] });
     https.hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith([{ Name: 'COOKIE_SECURE', Value: 'true' }]) })] });
@@ -292,12 +307,29 @@ describe('security across all stacks', () => {
 
 describe('configuration', () => {
   it('rejects bad values with the key and what is allowed', () => {
-    expect(() => loadConfig({ availabilityZones: ['eu-west-1a', 'eu-west-1b'] })).toThrow(new ConfigError('clickstream.availabilityZones: give exactly 3 distinct AZ names (MSK and OpenSearch place one node per AZ)'));
-    expect(() => loadConfig({ msk: { instanceType: 'kafka.t3.small' } })).toThrow(/^clickstream\.msk\.instanceType: "kafka\.t3\.small" must be a kafka\.m5\.\* or kafka\.m7g\.\* type/);
-    expect(() => loadConfig({ redshift: { baseCapacityRpu: 12 } })).toThrow('clickstream.redshift.baseCapacityRpu: 12 must be 4, or a multiple of 8 from 8 to 1024');
-    expect(() => loadConfig({ processing: { batchSize: 20000 } })).toThrow('clickstream.processing.batchSize: 20000 must be an integer from 1 to 10000');
-    expect(() => loadConfig({ colector: {} })).toThrow(/^clickstream\.colector: unknown setting/);
-    expect(() => loadConfig({ availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] })).toThrow('clickstream.availabilityZones: "us-east-1a" is not an AZ of eu-west-1');
-    expect(() => loadConfig({ openSearch: { instanceType: 't3.small.search' } })).toThrow(/encryption at rest/);
+    expect(() => loadConfig(clickstreamContext({ availabilityZones: ['eu-west-1a', 'eu-west-1b'] }))).toThrow(new ConfigError('clickstream.availabilityZones: give exactly 3 distinct AZ names (MSK and OpenSearch place one node per AZ)'));
+    expect(() => loadConfig(clickstreamContext({ msk: { instanceType: 'kafka.t3.small' } }))).toThrow(/^clickstream\.msk\.instanceType: "kafka\.t3\.small" must be a kafka\.m5\.\* or kafka\.m7g\.\* type/);
+    expect(() => loadConfig(clickstreamContext({ redshift: { baseCapacityRpu: 12 } }))).toThrow('clickstream.redshift.baseCapacityRpu: 12 must be 4, or a multiple of 8 from 8 to 1024');
+    expect(() => loadConfig(clickstreamContext({ processing: { batchSize: 20000 } }))).toThrow('clickstream.processing.batchSize: 20000 must be an integer from 1 to 10000');
+    expect(() => loadConfig(clickstreamContext({ colector: {} }))).toThrow(/^clickstream\.colector: unknown setting/);
+    expect(() => loadConfig(clickstreamContext({ availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] }))).toThrow('clickstream.availabilityZones: "us-east-1a" is not an AZ of eu-west-1');
+    expect(() => loadConfig(clickstreamContext({ openSearch: { instanceType: 't3.small.search' } }))).toThrow(/encryption at rest/);
+  });
+
+  // Browsers block requests from HTTPS pages to an HTTP collector (mixed content), and send
+  // SameSite=None cookies only over HTTPS: a first deploy must not silently end up on HTTP.
+  it('fails synth naming the settings when the collector has neither a certificate nor an explicit allowInsecureHttp', () => {
+    const error = /^clickstream\.collector: websites on HTTPS can only send events to an HTTPS collector\. Set collector\.domainName with collector\.hostedZoneId and collector\.hostedZoneName .* or collector\.certificateArn .*collector\.allowInsecureHttp/;
+    expect(() => loadConfig({ collector: { allowedOrigins: 'https://www.example.com' } })).toThrow(error);
+    expect(() => loadConfig({ collector: { allowedOrigins: 'https://www.example.com', allowInsecureHttp: true } })).not.toThrow();
+    expect(() => loadConfig(clickstreamContext({ collector: { domainName: 'collect.other.org' } }))).toThrow('clickstream.collector.domainName: "collect.other.org" must be a name in the hosted zone example.com, like collect.example.com');
+    expect(() => loadConfig(clickstreamContext({ collector: { hostedZoneId: 'example.com' } }))).toThrow(/^clickstream\.collector\.hostedZoneId: "example\.com" is not a Route 53 hosted zone id/);
+  });
+
+  // CORS with credentials: any listed origin may send events carrying the visitor's cookies.
+  it('requires the allowed origins (or an explicit "*") and checks each is an origin', () => {
+    expect(() => loadConfig({ collector: { allowInsecureHttp: true } })).toThrow(/^clickstream\.collector\.allowedOrigins: list the sites that may send events/);
+    expect(() => loadConfig({ collector: { allowInsecureHttp: true, allowedOrigins: 'https://www.example.com/shop' } })).toThrow('clickstream.collector.allowedOrigins: "https://www.example.com/shop" is not an origin like https://www.example.com (scheme and host, no path)');
+    expect(loadConfig({ collector: { allowInsecureHttp: true, allowedOrigins: '*' } }).collector.allowedOrigins).toBe('*');
   });
 });
