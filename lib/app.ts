@@ -67,7 +67,6 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
     env,
     collector: collector.service,
     cluster: streaming.cluster,
-    topic: streaming.eventsTopic.topicName,
     processors: { Aggregator: processing.aggregator, Indexer: processing.indexer, Archiver: processing.archiver },
     workgroup: storage.warehouse.workgroup,
     database: config.redshift.database,

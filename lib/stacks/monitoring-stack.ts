@@ -10,13 +10,12 @@ import type * as redshift from 'aws-cdk-lib/aws-redshiftserverless';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import type { Processor } from './processing-stack';
+import type { Mapping, Processor } from './processing-stack';
 
 /** Props of {@link MonitoringStack}. */
 export interface MonitoringStackProps extends StackProps {
   collector: ecsPatterns.ApplicationLoadBalancedFargateService;
   cluster: msk.CfnCluster;
-  topic: string;
   processors: Record<string, Processor>;
   workgroup: redshift.CfnWorkgroup;
   /** Database of the aggregate tables (for the failed-queries metric). */
@@ -47,8 +46,8 @@ export class MonitoringStack extends Stack {
     const latency = props.collector.targetGroup.metrics.targetResponseTime({ period: Duration.minutes(1), statistic: 'p99' });
     const unhealthy = props.collector.targetGroup.metrics.unhealthyHostCount({ period: Duration.minutes(1) });
     const clusterName = props.cluster.clusterName;
-    const lag = (group: string) =>
-      new cloudwatch.Metric({ namespace: 'AWS/Kafka', metricName: 'MaxOffsetLag', dimensionsMap: { 'Cluster Name': clusterName, 'Consumer Group': group, Topic: props.topic }, period: Duration.minutes(1), statistic: 'Maximum' });
+    const lag = (m: Mapping) =>
+      new cloudwatch.Metric({ namespace: 'AWS/Kafka', metricName: 'MaxOffsetLag', dimensionsMap: { 'Cluster Name': clusterName, 'Consumer Group': m.consumerGroup, Topic: m.topic }, period: Duration.minutes(1), statistic: 'Maximum' });
     const workgroupName = props.workgroup.workgroupName;
     const rpu = new cloudwatch.Metric({ namespace: 'AWS/Redshift-Serverless', metricName: 'ComputeCapacity', dimensionsMap: { Workgroup: workgroupName }, period: Duration.minutes(5) });
     const queryFailures = new cloudwatch.Metric({ namespace: 'AWS/Redshift-Serverless', metricName: 'QueriesFailed', dimensionsMap: { Workgroup: workgroupName, DatabaseName: props.database }, period: Duration.minutes(5), statistic: 'Sum' });
@@ -58,7 +57,7 @@ export class MonitoringStack extends Stack {
     alarm('CollectorUnhealthy', unhealthy, 1, 'A collector task failed its health check (its sink is unavailable or it is draining).');
     for (const [name, p] of Object.entries(props.processors)) {
       alarm(`${name}Errors`, p.fn.metricErrors({ period: Duration.minutes(5) }), 1, `The ${name} function failed; its MSK batches are being retried.`);
-      alarm(`${name}Lag`, lag(p.consumerGroup), 100_000, `The ${name} consumer group is more than 100,000 records behind.`);
+      for (const m of p.mappings) alarm(`${name}Lag${m.topic === p.mappings[0].topic ? '' : `-${m.topic}`}`, lag(m), 100_000, `The ${name} consumer group ${m.consumerGroup} is more than 100,000 records behind on ${m.topic}.`);
     }
     alarm('SearchClusterRed', props.domain.metricClusterStatusRed({ period: Duration.minutes(1) }), 1, 'The OpenSearch cluster is red.');
     const lowStorage = alarm('SearchFreeStorage', props.domain.metricFreeStorageSpace({ period: Duration.minutes(5), statistic: 'Minimum' }), 2048, 'OpenSearch has less than 2 GiB of free storage on a node.');
@@ -66,7 +65,7 @@ export class MonitoringStack extends Stack {
 
     const processorWidgets = Object.entries(props.processors).map(
       ([name, p]) =>
-        new cloudwatch.GraphWidget({ title: `${name}: errors, duration, lag`, left: [p.fn.metricErrors(), p.fn.metricDuration({ statistic: 'p99' })], right: [lag(p.consumerGroup)], width: 8 }),
+        new cloudwatch.GraphWidget({ title: `${name}: errors, duration, lag`, left: [p.fn.metricErrors(), p.fn.metricDuration({ statistic: 'p99' })], right: p.mappings.map(lag), width: 8 }),
     );
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `${this.stackName}-clickstream`,

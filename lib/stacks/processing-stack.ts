@@ -34,10 +34,24 @@ export interface ProcessingStackProps extends StackProps {
   partitions: number;
 }
 
-/** A stream processor: its function and the consumer group it reads with. */
+/** One event source mapping: the topic it reads and its consumer group (unique per mapping). */
+export interface Mapping {
+  topic: string;
+  consumerGroup: string;
+}
+
+/** A stream processor: its function and its mappings. */
 export interface Processor {
   fn: lambda.IFunction;
-  consumerGroup: string;
+  mappings: Mapping[];
+}
+
+/**
+ * The consumer group of a processor's mapping. Lambda requires a group id unique among Kafka
+ * event sources: two mappings sharing one fail to create, or rebalance each other.
+ */
+export function consumerGroupOf(processor: string, topic: string, eventsTopic: string): string {
+  return topic === eventsTopic ? `clickstream-${processor}` : `clickstream-${processor}-${topic}`;
 }
 
 /**
@@ -65,13 +79,13 @@ export class ProcessingStack extends Stack {
         ...extra,
         environment: { ...extra.environment, POWERTOOLS_SERVICE_NAME: name },
       });
-      const consumerGroup = `clickstream-${name}`;
-      for (const topic of topics) {
+      const mappings = topics.map((t): Mapping => ({ topic: t.topicName, consumerGroup: consumerGroupOf(name, t.topicName, props.topics.events.topicName) }));
+      for (const [i, topic] of topics.entries()) {
         fn.addEventSource(
           new ManagedKafkaEventSource({
             clusterArn,
             topic: topic.topicName,
-            consumerGroupId: consumerGroup,
+            consumerGroupId: mappings[i].consumerGroup,
             startingPosition: lambdaBase.StartingPosition.TRIM_HORIZON,
             batchSize: props.batchSize,
             maxBatchingWindow: Duration.seconds(props.batchWindowSeconds),
@@ -85,19 +99,23 @@ export class ProcessingStack extends Stack {
         );
       }
       // Data-plane rights the CDK does not add for IAM auth: exact cluster, topic and group ARNs.
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'], resources: [clusterArn] }));
+      // DescribeClusterDynamicConfiguration: listed by AWS for Lambda MSK triggers with IAM auth;
+      // WriteDataIdempotently: the mapping produces failed batches to the failure topic.
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:DescribeClusterDynamicConfiguration', 'kafka-cluster:WriteDataIdempotently'], resources: [clusterArn] }),
+      );
       role.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], resources: topics.map((t) => topicArn(this, clusterArn, t.topicName)) }),
       );
       role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], resources: [groupArn(this, clusterArn, consumerGroup)] }),
+        new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], resources: mappings.map((m) => groupArn(this, clusterArn, m.consumerGroup)) }),
       );
       role.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], resources: [topicArn(this, clusterArn, props.topics.failed.topicName)] }),
       );
       // The mapping must not start before its topics exist.
       for (const topic of [...topics, props.topics.failed]) fn.node.addDependency(topic);
-      return { fn, consumerGroup };
+      return { fn, mappings };
     };
 
     this.aggregator = processor('Aggregator', 'aggregator', props.roles.aggregator, [props.topics.events], {

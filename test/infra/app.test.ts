@@ -231,8 +231,34 @@ describe('processing', () => {
         MaximumRetryAttempts: 10,
         BisectBatchOnFunctionError: true,
         DestinationConfig: { OnFailure: { Destination: 'kafka://clickstream-failed' } },
-        AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: expect.stringMatching(/^clickstream-(aggregator|indexer|archiver)$/) },
+        AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: expect.stringMatching(/^clickstream-(aggregator|indexer|archiver)(-clickstream-bad)?$/) },
       });
+    }
+  });
+
+  // Lambda: "the consumer group ID must be unique among all your Kafka event sources"; a shared
+  // group fails to create the second mapping, or its members rebalance each other.
+  it('gives every event source mapping its own consumer group, and each role exactly its groups', () => {
+    const groups = Object.values(resources(t.processing, 'AWS::Lambda::EventSourceMapping')).map(
+      (m) => (m.Properties!.AmazonManagedKafkaEventSourceConfig as { ConsumerGroupId: string }).ConsumerGroupId,
+    );
+    expect(new Set(groups).size).toBe(groups.length);
+    const granted = JSON.stringify(Object.values(resources(t.storage, 'AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties!.Roles).includes('ArchiverRole')));
+    expect(granted).toContain(':group/');
+    for (const g of ['clickstream-archiver', 'clickstream-archiver-clickstream-bad']) expect(granted).toContain(`/${g}"`);
+  });
+
+  // AWS's documentation for Lambda MSK triggers with IAM lists kafka-cluster:Connect,
+  // DescribeClusterDynamicConfiguration, DescribeTopic, ReadData, DescribeGroup and AlterGroup.
+  it('grants every processor role the cluster actions a Lambda MSK trigger with IAM needs', () => {
+    for (const role of ['AggregatorRole', 'IndexerRole', 'ArchiverRole']) {
+      const actions = Object.values(resources(t.storage, 'AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties!.Roles).includes(role))
+        .flatMap((p) => (p.Properties!.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
+        .flatMap((st) => [st.Action].flat());
+      expect(actions).toEqual(
+        expect.arrayContaining(['kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration', 'kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData', 'kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup', 'kafka-cluster:WriteDataIdempotently']),
+      );
     }
   });
 
