@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as msk from 'aws-cdk-lib/aws-msk';
 import type * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
@@ -32,7 +33,18 @@ export class MonitoringStack extends Stack {
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     super(scope, id, props);
-    this.alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: new kms.Key(this, 'AlarmsKey', { enableKeyRotation: true, description: 'clickstream alarm topic' }), enforceSSL: true });
+    const key = new kms.Key(this, 'AlarmsKey', { enableKeyRotation: true, description: 'clickstream alarm topic' });
+    // CloudWatch publishes alarm notifications to an encrypted topic only if the key lets it
+    // (AWS: "the key policy must allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*").
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account }, ArnLike: { 'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*` } },
+      }),
+    );
+    this.alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: key, enforceSSL: true });
     if (props.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     const alarm = (id: string, metric: cloudwatch.IMetric, threshold: number, description: string) => {
       const a = new cloudwatch.Alarm(this, id, { metric, threshold, evaluationPeriods: 3, datapointsToAlarm: 2, alarmDescription: description, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING });

@@ -300,6 +300,18 @@ describe('processing', () => {
 });
 
 describe('monitoring', () => {
+  // CloudWatch alarm actions to an SNS topic encrypted with a customer key are dropped unless the
+  // key policy grants cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*.
+  it('lets CloudWatch use the alarm topic key, so alarm e-mails are delivered', () => {
+    t.monitoring.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: Match.objectLike({ StringEquals: Match.anyValue() }) }),
+        ]),
+      },
+    });
+  });
+
   it('has a dashboard and sends every alarm to the encrypted SNS topic', () => {
     t.monitoring.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     t.monitoring.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
