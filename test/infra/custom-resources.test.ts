@@ -9,7 +9,8 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handler as migrateHandler } from '../../lambda/custom-resources/migrate';
+import { ensureWriter, handler as migrateHandler } from '../../lambda/custom-resources/migrate';
+import type { StatementExecutor } from '../../warehouse/executor';
 import { handler as searchSetupHandler } from '../../lambda/custom-resources/search-setup';
 import { splitStatements } from '../../warehouse/dialect';
 import { readMigrations } from '../../warehouse/migrations';
@@ -53,6 +54,40 @@ describe('migration custom resource', () => {
     expect(v002.at(-1)).toMatch(/^INSERT INTO schema_migrations .*'V002'/);
     expect(grants).toEqual(['CREATE USER "IAMR:ClickstreamStorage-AggregatorRole-ABC" PASSWORD DISABLE', 'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "IAMR:ClickstreamStorage-AggregatorRole-ABC"']);
     expect(redshift.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input.Sql)).toContain('GRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC');
+  });
+
+  /**
+   * Redshift as the migrations see it through the executor: a user catalog that folds names to
+   * lower case (Redshift's default, quoted identifiers included) and refuses a second CREATE USER.
+   */
+  function foldingRedshift(existing: string[]) {
+    const users = new Set(existing);
+    const executor: StatementExecutor = {
+      query: async (sql) => {
+        const name = /WHERE LOWER\(usename\) = LOWER\('([^']*)'\)$/.exec(sql)?.[1];
+        if (name === undefined) throw new Error(`unexpected query: ${sql}`);
+        return [...users].filter((u) => u === name.toLowerCase()).map((usename) => ({ usename }));
+      },
+      transaction: async (sqls) => {
+        for (const sql of sqls) {
+          const created = /^CREATE USER "(.*)" PASSWORD DISABLE$/.exec(sql)?.[1];
+          const granted = /^GRANT .* TO "(.*)"$/.exec(sql)?.[1];
+          if (created !== undefined && users.has(created.toLowerCase())) throw new Error(`ERROR: user "${created.toLowerCase()}" already exists`);
+          if (created !== undefined) users.add(created.toLowerCase());
+          else if (granted === undefined || !users.has(granted.toLowerCase())) throw new Error(`ERROR: user "${granted}" does not exist`);
+        }
+      },
+      close: async () => undefined,
+    };
+    return { executor, users };
+  }
+
+  it('creates a writer user once and grants it again on later deploys, though Redshift stored its name in lower case', async () => {
+    const redshiftUsers = foldingRedshift([]);
+    await ensureWriter(redshiftUsers.executor, 'ClickstreamStorage-AggregatorRole-ABC');
+    expect([...redshiftUsers.users]).toEqual(['iamr:clickstreamstorage-aggregatorrole-abc']);
+    await expect(ensureWriter(redshiftUsers.executor, 'ClickstreamStorage-AggregatorRole-ABC')).resolves.toBeUndefined(); // a later deploy with a new migration
+    await expect(ensureWriter(foldingRedshift(['iamr:clickstreamstorage-aggregatorrole-abc']).executor, 'ClickstreamStorage-AggregatorRole-ABC')).resolves.toBeUndefined();
   });
 
   it('does not touch the warehouse on delete (the data outlives the stack)', async () => {
