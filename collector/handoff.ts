@@ -26,9 +26,14 @@ export class HandOff {
     private readonly timeoutMs: number,
   ) {}
 
-  /** False after a failed or timed-out write, until a write completes again. */
+  /** False while the sink is connecting, and after a failed or timed-out write until a write completes again. */
   isHealthy(): boolean {
-    return this.healthy;
+    return this.healthy && (this.sink.isReady?.() ?? true);
+  }
+
+  /** False while the sink is still connecting. */
+  isConnecting(): boolean {
+    return !(this.sink.isReady?.() ?? true);
   }
 
   /**

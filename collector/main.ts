@@ -6,6 +6,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { join } from 'node:path';
 import { createCollector } from './app';
 import { ConfigError, loadConfig } from './config';
+import { ConnectingSink } from './sinks/connecting';
 import { openKafkaSink } from './sinks/kafka';
 import { openLocalSink } from './sinks/local';
 import { TrackerScript } from './tracker-script';
@@ -22,7 +23,10 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const sink = config.sink.type === 'kafka' ? await openKafkaSink(config.sink) : await openLocalSink(config.sink, config.topics);
+  const { sink: sinkConfig } = config;
+  // Kafka may be unreachable at start (a broker restarting, a security group still being
+  // created): listen anyway, unhealthy, and keep connecting in the background.
+  const sink = sinkConfig.type === 'kafka' ? new ConnectingSink(() => openKafkaSink(sinkConfig), log) : await openLocalSink(sinkConfig, config.topics);
   const script = TrackerScript.fromFile(process.env.TRACKER_SCRIPT ?? join(__dirname, '../tracker/dist/clickstream.min.js'));
   const collector = createCollector(config, sink, log, { script });
   const address = await collector.listen();

@@ -6,7 +6,8 @@ import type { Endpoint } from './context';
 export const health: Endpoint = ({ res }, { handoff, metrics, isDraining }) => {
   const draining = isDraining();
   const ok = !draining && handoff.isHealthy();
-  sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : draining ? 'draining' : 'sink unavailable', buffered: metrics.buffered });
+  const status = ok ? 'ok' : draining ? 'draining' : handoff.isConnecting() ? 'connecting to the sink' : 'sink unavailable';
+  sendJson(res, ok ? 200 : 503, { status, buffered: metrics.buffered });
 };
 
 /** `GET /metrics`: Prometheus text format. */

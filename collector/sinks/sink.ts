@@ -4,4 +4,6 @@ import type { KafkaRecord } from '../../contract';
 export interface Sink {
   write(topic: string, records: KafkaRecord[]): Promise<void>;
   close(): Promise<void>;
+  /** False while the sink is still connecting (health answers 503); a sink without it is always ready. */
+  isReady?(): boolean;
 }

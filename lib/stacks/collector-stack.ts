@@ -114,7 +114,7 @@ export class CollectorStack extends Stack {
     );
     taskRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:WriteDataIdempotently'], resources: [props.cluster.attrArn] }));
     taskRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kafka:GetBootstrapBrokers'], resources: [props.cluster.attrArn] }));
-    new ec2.CfnSecurityGroupIngress(this, 'KafkaFromCollector', {
+    const kafkaAccess = new ec2.CfnSecurityGroupIngress(this, 'KafkaFromCollector', {
       groupId: props.clusterSecurityGroup.securityGroupId,
       sourceSecurityGroupId: this.service.service.connections.securityGroups[0].securityGroupId,
       ipProtocol: 'tcp',
@@ -122,6 +122,8 @@ export class CollectorStack extends Stack {
       toPort: MSK_IAM_PORT,
       description: 'Collector tasks produce to MSK (IAM/TLS)',
     });
+    // Tasks started before the rule exists cannot reach the brokers (they stay unhealthy until it does).
+    (this.service.service.node.defaultChild as ecs.CfnService).addDependency(kafkaAccess);
 
     if (props.wafRateLimit > 0) this.waf(props.wafRateLimit);
     this.url = `${https ? 'https' : 'http'}://${props.domainName || this.service.loadBalancer.loadBalancerDnsName}`;

@@ -138,6 +138,12 @@ describe('storage', () => {
 });
 
 describe('collector', () => {
+  it('starts the service only after the rule that lets its tasks reach the brokers exists', () => {
+    const [[ruleId]] = Object.entries(resources(t.collector, 'AWS::EC2::SecurityGroupIngress')).filter(([, r]) => (r.Properties as { FromPort: number }).FromPort === 9098);
+    const service = Object.values(resources(t.collector, 'AWS::ECS::Service'))[0];
+    expect([service.DependsOn].flat()).toContain(ruleId);
+  });
+
   it('deploys after its topics exist, by depending on the topic constructs (not a manual stack order)', () => {
     expect(stacks.collector.dependencies).toContain(stacks.streaming);
     t.collector.hasResourceProperties('AWS::ECS::TaskDefinition', {
