@@ -2,9 +2,10 @@
  * Builds the whole clickstream app from a validated configuration: one stack per lifecycle,
  * wired with typed props, checked by cdk-nag's AWS Solutions pack.
  */
-import { App, CfnOutput, Stack, Validations, type Environment } from 'aws-cdk-lib';
+import { App, Aspects, CfnOutput, Stack, Validations, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { ClickstreamConfig } from './config';
+import { BoundedFunctionLogs } from './log-retention';
 import { acknowledgeFindings } from './nag-acknowledgements';
 import { CollectorStack } from './stacks/collector-stack';
 import { MonitoringStack } from './stacks/monitoring-stack';
@@ -84,6 +85,7 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
   output(monitoring, 'DashboardUrl', `https://${config.region}.console.aws.amazon.com/cloudwatch/home?region=${config.region}#dashboards:name=${monitoring.dashboard.dashboardName}`, 'CloudWatch dashboard');
 
   const stacks = { network, streaming, storage, collector, processing, monitoring };
+  Aspects.of(app).add(new BoundedFunctionLogs());
   acknowledgeFindings(stacks);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stacks;

@@ -1,7 +1,8 @@
 /** Redshift Serverless holding the aggregate tables, with the migrations that create them. */
-import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as redshift from 'aws-cdk-lib/aws-redshiftserverless';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -10,10 +11,13 @@ import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LOG_RETENTION } from '../log-retention';
 import { nodeFunction } from './node-function';
 
 const ROOT = join(__dirname, '../..');
 const MIGRATIONS = join(ROOT, 'sql/migrations');
+/** The audit logs the namespace exports to CloudWatch. */
+const LOG_EXPORTS = ['userlog', 'connectionlog', 'useractivitylog'] as const;
 
 /** Props of {@link Warehouse}. */
 export interface WarehouseProps {
@@ -61,13 +65,20 @@ export class Warehouse extends Construct {
       description: 'Redshift Serverless admin user of the clickstream namespace',
       generateSecretString: { secretStringTemplate: JSON.stringify({ username: 'clickstream_admin' }), generateStringKey: 'password', passwordLength: 32, excludeCharacters: '"\'@/\\ `' },
     });
+    const namespaceName = `${stackName}-ns`.replace(/[^a-z0-9-]/g, '-').slice(0, 64);
+    // Redshift exports into /aws/redshift/<namespace>/<log type>, using a group of that name when
+    // one exists; created here, the groups expire instead of being kept forever.
+    const exportLogs = LOG_EXPORTS.map(
+      (type) => new logs.LogGroup(this, `${type}Logs`, { logGroupName: `/aws/redshift/${namespaceName}/${type}`, retention: LOG_RETENTION, removalPolicy: RemovalPolicy.DESTROY }),
+    );
     this.namespace = new redshift.CfnNamespace(this, 'Namespace', {
-      namespaceName: `${stackName}-ns`.replace(/[^a-z0-9-]/g, '-').slice(0, 64),
+      namespaceName,
       dbName: this.database,
       adminUsername: 'clickstream_admin',
       adminUserPassword: this.adminSecret.secretValueFromJson('password').unsafeUnwrap(),
-      logExports: ['userlog', 'connectionlog', 'useractivitylog'],
+      logExports: [...LOG_EXPORTS],
     });
+    for (const group of exportLogs) this.namespace.node.addDependency(group);
     this.workgroup = new redshift.CfnWorkgroup(this, 'Workgroup', {
       workgroupName: `${stackName}-wg`.replace(/[^a-z0-9-]/g, '-').slice(0, 64),
       namespaceName: this.namespace.namespaceName,

@@ -123,7 +123,7 @@ export class CollectorStack extends Stack {
       description: 'Collector tasks produce to MSK (IAM/TLS)',
     });
     // Tasks started before the rule exists cannot reach the brokers (they stay unhealthy until it does).
-    (this.service.service.node.defaultChild as ecs.CfnService).addDependency(kafkaAccess);
+    (this.service.service.node.defaultChild as ecs.CfnService).addResourceDependency(kafkaAccess);
 
     if (props.wafRateLimit > 0) this.waf(props.wafRateLimit);
     this.url = `${https ? 'https' : 'http'}://${props.domainName || this.service.loadBalancer.loadBalancerDnsName}`;

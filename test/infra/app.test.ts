@@ -327,6 +327,31 @@ describe('monitoring', () => {
   });
 });
 
+describe('logs across all stacks', () => {
+  // A function without LoggingConfig writes to an implicit /aws/lambda/<name> group kept forever.
+  it('gives every function, those CDK adds included, a log group of its stack, and every log group a retention', () => {
+    for (const tpl of Object.values(t)) {
+      const groups = resources(tpl, 'AWS::Logs::LogGroup');
+      for (const fn of Object.values(resources(tpl, 'AWS::Lambda::Function'))) {
+        const ref = (fn.Properties!.LoggingConfig as { LogGroup?: { Ref: string } } | undefined)?.LogGroup?.Ref;
+        expect(ref && groups[ref]).toBeTruthy();
+      }
+      for (const g of Object.values(groups)) expect(g.Properties!.RetentionInDays).toBe(30);
+    }
+  });
+
+  // Redshift Serverless exports to /aws/redshift/<namespace>/<log type> and uses a group of that
+  // name when it exists (AWS: "create log groups with predefined log-retention periods").
+  it('creates the Redshift export log groups before the namespace, so they expire', () => {
+    const namespace = Object.entries(resources(t.storage, 'AWS::RedshiftServerless::Namespace'))[0][1];
+    const name = (namespace.Properties as { NamespaceName: string }).NamespaceName;
+    const exports = (namespace.Properties as { LogExports: string[] }).LogExports;
+    const groups = Object.entries(resources(t.storage, 'AWS::Logs::LogGroup')).filter(([, g]) => String(g.Properties!.LogGroupName).startsWith('/aws/redshift/'));
+    expect(groups.map(([, g]) => g.Properties!.LogGroupName).sort()).toEqual(exports.map((type) => `/aws/redshift/${name}/${type}`).sort());
+    expect([namespace.DependsOn].flat()).toEqual(expect.arrayContaining(groups.map(([id]) => id)));
+  });
+});
+
 describe('security across all stacks', () => {
   const all = Object.values(t);
 
