@@ -34,6 +34,7 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
     env,
     vpc,
     redshiftBaseCapacityRpu: config.redshift.baseCapacityRpu,
+    redshiftMaxCapacityRpu: config.redshift.maxCapacityRpu,
     database: config.redshift.database,
     openSearchInstanceType: config.openSearch.instanceType,
     openSearchVolumeGiB: config.openSearch.volumeGiB,
@@ -62,6 +63,7 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
     roles: { aggregator: storage.aggregatorRole, indexer: storage.indexerRole, archiver: storage.archiverRole },
     batchSize: config.processing.batchSize,
     batchWindowSeconds: config.processing.batchWindowSeconds,
+    warehouseWindowSeconds: config.processing.warehouseWindowSeconds,
     partitions: config.msk.partitions,
   });
   const monitoring = new MonitoringStack(app, `${prefix}Monitoring`, {

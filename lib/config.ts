@@ -142,18 +142,32 @@ export interface ClickstreamConfig {
      */
     batchSize: number;
     /**
-     * Seconds a mapping waits to fill a batch: a longer window costs less Redshift time but means less fresh data.
+     * Seconds the indexer's and the archiver's mappings wait to fill a batch: raw events are
+     * searchable in OpenSearch within about this time.
      * @default 1
      */
     batchWindowSeconds: number;
+    /**
+     * Seconds the aggregator's mapping waits to fill a batch: the freshness of the warehouse, and
+     * the cost trade-off. Redshift Serverless bills at least 60 s each time it wakes, so a window
+     * under about 60 s keeps it billing around the clock (base RPUs × $0.375/h ≈ $1,095 a month at
+     * 4 RPUs); 300 s (the most Lambda allows) lets it sleep between batches.
+     * @default 300
+     */
+    warehouseWindowSeconds: number;
   };
   /** The warehouse (Redshift Serverless). */
   redshift: {
     /**
-     * Base capacity in RPUs (4, or a multiple of 8 from 8 to 1024).
-     * @default 8
+     * Base capacity in RPUs (4, or a multiple of 8 from 8 to 1024): what each second of work is billed at.
+     * @default 4
      */
     baseCapacityRpu: number;
+    /**
+     * Most RPUs the workgroup may scale to (a multiple of 8, at least the base): the cap on an hour's cost.
+     * @default 32
+     */
+    maxCapacityRpu: number;
     /**
      * Database that holds the aggregate tables.
      * @default 'clickstream'
@@ -224,8 +238,8 @@ export const DEFAULT_CONFIG: ClickstreamConfig = {
     cookieDomain: '',
     wafRateLimit: 2000,
   },
-  processing: { batchSize: 1000, batchWindowSeconds: 1 },
-  redshift: { baseCapacityRpu: 8, database: 'clickstream' },
+  processing: { batchSize: 1000, batchWindowSeconds: 1, warehouseWindowSeconds: 300 },
+  redshift: { baseCapacityRpu: 4, maxCapacityRpu: 32, database: 'clickstream' },
   openSearch: { instanceType: 't3.medium.search', volumeGiB: 20, retentionDays: 30 },
   archive: { infrequentAccessAfterDays: 30, glacierAfterDays: 90, expireAfterDays: 730 },
   alarmEmail: '',
@@ -321,9 +335,11 @@ export function loadConfig(context: unknown): ClickstreamConfig {
   collectorEndpoint(c.collector);
   int(c.processing.batchSize, 'processing.batchSize', 1, 10000);
   int(c.processing.batchWindowSeconds, 'processing.batchWindowSeconds', 0, 300);
+  int(c.processing.warehouseWindowSeconds, 'processing.warehouseWindowSeconds', 0, 300);
   if (!(c.redshift.baseCapacityRpu === 4 || (c.redshift.baseCapacityRpu >= 8 && c.redshift.baseCapacityRpu <= 1024 && c.redshift.baseCapacityRpu % 8 === 0))) {
     throw new ConfigError(`clickstream.redshift.baseCapacityRpu: ${c.redshift.baseCapacityRpu} must be 4, or a multiple of 8 from 8 to 1024`);
   }
+  int(c.redshift.maxCapacityRpu, 'redshift.maxCapacityRpu', Math.max(8, c.redshift.baseCapacityRpu), 1024, 8);
   if (!/^[a-z_][a-z0-9_$]{0,63}$/.test(c.redshift.database)) throw new ConfigError(`clickstream.redshift.database: "${c.redshift.database}" is not a valid database name`);
   if (!/^[a-z0-9]+\.[a-z0-9]+\.search$/.test(c.openSearch.instanceType) || c.openSearch.instanceType.startsWith('t2.') || c.openSearch.instanceType === 't3.small.search') {
     throw new ConfigError(`clickstream.openSearch.instanceType: "${c.openSearch.instanceType}" must be a *.search type that supports encryption at rest (not t2.* or t3.small.search)`);

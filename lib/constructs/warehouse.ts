@@ -35,6 +35,12 @@ export interface WarehouseProps {
    * @default 8
    */
   readonly baseCapacityRpu?: number;
+  /**
+   * Most RPUs the workgroup may scale to (a multiple of 8, at least the base): a bound on what
+   * one busy hour can cost.
+   * @default 32
+   */
+  readonly maxCapacityRpu?: number;
 }
 
 /**
@@ -83,6 +89,7 @@ export class Warehouse extends Construct {
       workgroupName: `${stackName}-wg`.replace(/[^a-z0-9-]/g, '-').slice(0, 64),
       namespaceName: this.namespace.namespaceName,
       baseCapacity: props.baseCapacityRpu ?? 8,
+      maxCapacity: props.maxCapacityRpu ?? 32,
       publiclyAccessible: false,
       enhancedVpcRouting: false,
       subnetIds: props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,

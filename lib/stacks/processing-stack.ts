@@ -28,8 +28,12 @@ export interface ProcessingStackProps extends StackProps {
   searchClientSecurityGroup: ec2.ISecurityGroup;
   archiveBucket: s3.IBucket;
   roles: { aggregator: iam.IRole; indexer: iam.IRole; archiver: iam.IRole };
+  /** Records per batch. */
   batchSize: number;
+  /** Batching window of the indexer and the archiver (raw events searchable within it). */
   batchWindowSeconds: number;
+  /** Batching window of the aggregator: how fresh the warehouse is, and how often Redshift wakes up and bills. */
+  warehouseWindowSeconds: number;
   /** Partitions of the clickstream topic: the most pollers an ESM can use while keeping order. */
   partitions: number;
 }
@@ -69,7 +73,7 @@ export class ProcessingStack extends Stack {
     super(scope, id, props);
     const clusterArn = props.cluster.attrArn;
     /** One processor: `lambda/<name>/handler.ts`, its role, its mappings and their permissions. */
-    const processor = (id: string, name: string, role: iam.IRole, topics: msk.CfnTopic[], extra: Pick<NodeFunctionOptions, 'vpc' | 'securityGroups' | 'environment'>): Processor => {
+    const processor = (id: string, name: string, role: iam.IRole, topics: msk.CfnTopic[], windowSeconds: number, extra: Pick<NodeFunctionOptions, 'vpc' | 'securityGroups' | 'environment'>): Processor => {
       const fn = nodeFunction(this, id, {
         entry: join(ROOT, `lambda/${name}/handler.ts`),
         role,
@@ -88,7 +92,7 @@ export class ProcessingStack extends Stack {
             consumerGroupId: mappings[i].consumerGroup,
             startingPosition: lambdaBase.StartingPosition.TRIM_HORIZON,
             batchSize: props.batchSize,
-            maxBatchingWindow: Duration.seconds(props.batchWindowSeconds),
+            maxBatchingWindow: Duration.seconds(windowSeconds),
             // One poller per partition keeps order; one poller group lets the mappings share event poller units.
             provisionedPollerConfig: { minimumPollers: 1, maximumPollers: topic === props.topics.events ? props.partitions : 1, pollerGroupName: `${this.stackName}-pollers` },
             retryAttempts: 10,
@@ -118,15 +122,15 @@ export class ProcessingStack extends Stack {
       return { fn, mappings };
     };
 
-    this.aggregator = processor('Aggregator', 'aggregator', props.roles.aggregator, [props.topics.events], {
+    this.aggregator = processor('Aggregator', 'aggregator', props.roles.aggregator, [props.topics.events], props.warehouseWindowSeconds, {
       environment: { REDSHIFT_WORKGROUP: props.workgroup.workgroupName, REDSHIFT_DATABASE: props.database, ARCHIVE_BUCKET: props.archiveBucket.bucketName },
     });
-    this.indexer = processor('Indexer', 'indexer', props.roles.indexer, [props.topics.events], {
+    this.indexer = processor('Indexer', 'indexer', props.roles.indexer, [props.topics.events], props.batchWindowSeconds, {
       vpc: props.vpc,
       securityGroups: [props.searchClientSecurityGroup],
       environment: { OPENSEARCH_ENDPOINT: props.domain.domainEndpoint, INDEX_PREFIX, ARCHIVE_BUCKET: props.archiveBucket.bucketName },
     });
-    this.archiver = processor('Archiver', 'archiver', props.roles.archiver, [props.topics.events, props.topics.bad], {
+    this.archiver = processor('Archiver', 'archiver', props.roles.archiver, [props.topics.events, props.topics.bad], props.batchWindowSeconds, {
       environment: { ARCHIVE_BUCKET: props.archiveBucket.bucketName, BAD_TOPIC: props.topics.bad.topicName },
     });
   }

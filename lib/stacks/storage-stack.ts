@@ -13,6 +13,8 @@ export interface StorageStackProps extends StackProps {
   vpc: ec2.IVpc;
   /** Base capacity of the Redshift Serverless workgroup, in RPUs. */
   redshiftBaseCapacityRpu: number;
+  /** Most RPUs the workgroup may scale to. */
+  redshiftMaxCapacityRpu: number;
   /** Database that holds the aggregate tables. */
   database: string;
   /** Instance type of the three OpenSearch data nodes. */
@@ -58,6 +60,7 @@ export class StorageStack extends Stack {
       writerRoles: [this.aggregatorRole],
       database: props.database,
       baseCapacityRpu: props.redshiftBaseCapacityRpu,
+      maxCapacityRpu: props.redshiftMaxCapacityRpu,
     });
     this.search = new SearchDomain(this, 'Search', {
       vpc: props.vpc,

@@ -80,11 +80,21 @@ describe('streaming', () => {
 });
 
 describe('storage', () => {
-  it('creates the Redshift workgroup after its namespace, with small base capacity, private', () => {
+  it('creates the Redshift workgroup after its namespace, with the smallest base capacity and a cap, private', () => {
     const [nsId] = Object.keys(resources(t.storage, 'AWS::RedshiftServerless::Namespace'));
     const wg = only(t.storage, 'AWS::RedshiftServerless::Workgroup');
     expect([wg.DependsOn].flat()).toContain(nsId);
-    expect(wg.Properties).toMatchObject({ BaseCapacity: 8, PubliclyAccessible: false });
+    expect(wg.Properties).toMatchObject({ BaseCapacity: 4, MaxCapacity: 32, PubliclyAccessible: false });
+  });
+
+  // Redshift Serverless bills at least 60 s each time it starts work: the aggregator's window is
+  // what lets it sleep; the raw-event path keeps its short window.
+  it('batches the aggregator for the warehouse window and the other processors for seconds', () => {
+    const windows = Object.values(resources(t.processing, 'AWS::Lambda::EventSourceMapping')).map((m) => [
+      (m.Properties!.AmazonManagedKafkaEventSourceConfig as { ConsumerGroupId: string }).ConsumerGroupId,
+      m.Properties!.MaximumBatchingWindowInSeconds,
+    ]);
+    expect(windows.sort()).toEqual([['clickstream-aggregator', 300], ['clickstream-archiver', 1], ['clickstream-archiver-clickstream-bad', 1], ['clickstream-indexer', 1]]);
   });
 
   it('keeps the admin password out of the template (a Secrets Manager reference)', () => {
@@ -232,7 +242,6 @@ describe('processing', () => {
       expect(m.Properties).toMatchObject({
         StartingPosition: 'TRIM_HORIZON',
         BatchSize: 1000,
-        MaximumBatchingWindowInSeconds: 1,
         ProvisionedPollerConfig: { MinimumPollers: 1, PollerGroupName: 'ClickstreamProcessing-pollers' },
         MaximumRetryAttempts: 10,
         BisectBatchOnFunctionError: true,
