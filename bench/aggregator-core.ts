@@ -18,7 +18,9 @@ export interface CoreFigures {
 
 function measure(): CoreFigures {
   const base = streamsetsEvents();
-  const copies = Array.from({ length: 6 }, (_, i) => base.map((e) => ({ ...e, eventId: `${e.eventId.slice(0, 24)}${String(i).padStart(12, '0')}`, sessionId: `${e.sessionId}-${i}` })));
+  const copies = Array.from({ length: 6 }, (_, i) =>
+    base.map((e) => ({ ...e, eventId: `${e.eventId.slice(0, 24)}${String(i).padStart(12, '0')}`, sessionId: `${e.sessionId}-${i}` })),
+  );
   const log = toLog(copies.flat());
   const batches = [];
   for (let i = 0; i < log.length; i += 10000) batches.push(toMskEvent(log.slice(i, i + 10000)));

@@ -21,7 +21,15 @@ import type { CoreFigures } from './aggregator-core';
  */
 function bundleCore(): string {
   const outfile = join(__dirname, '.build', 'aggregator-core.js');
-  buildSync({ entryPoints: [join(__dirname, 'aggregator-core.ts')], bundle: true, platform: 'node', target: `node${process.versions.node.split('.')[0]}`, external: ['@electric-sql/pglite', 'geoip-country'], outfile, logLevel: 'error' });
+  buildSync({
+    entryPoints: [join(__dirname, 'aggregator-core.ts')],
+    bundle: true,
+    platform: 'node',
+    target: `node${process.versions.node.split('.')[0]}`,
+    external: ['@electric-sql/pglite', 'geoip-country'],
+    outfile,
+    logLevel: 'error',
+  });
   return outfile;
 }
 
@@ -56,9 +64,17 @@ export async function benchAggregator(): Promise<void> {
   await db.close();
 
   console.log('\n## Aggregator');
-  console.log(`core throughput     : ${rate(core.planUs)} events/s on one core (dedupe, pre-aggregate 17 tables, render SQL: ${core.planUs.toFixed(2)} µs/event; target ≥ 100000)`);
-  console.log(`with the decoder    : ${rate(core.decodeUs + core.planUs)} events/s (base64 + JSON + contract validation add ${core.decodeUs.toFixed(2)} µs/event)`);
-  console.log(`  both with the Lambda's ${PROCESSOR_V8_FLAGS.join(' ')}; V8 defaults: ${rate(defaults.planUs)} and ${rate(defaults.decodeUs + defaults.planUs)} events/s (${core.events} events)`);
-  console.log(`per 10,000 events   : ${transactions} BatchExecuteStatement + ${queries} ExecuteStatement calls, ${result.statements} statements, ${(result.sqlBytes / 1024).toFixed(0)} KiB of SQL`);
+  console.log(
+    `core throughput     : ${rate(core.planUs)} events/s on one core (dedupe, pre-aggregate 17 tables, render SQL: ${core.planUs.toFixed(2)} µs/event; target ≥ 100000)`,
+  );
+  console.log(
+    `with the decoder    : ${rate(core.decodeUs + core.planUs)} events/s (base64 + JSON + contract validation add ${core.decodeUs.toFixed(2)} µs/event)`,
+  );
+  console.log(
+    `  both with the Lambda's ${PROCESSOR_V8_FLAGS.join(' ')}; V8 defaults: ${rate(defaults.planUs)} and ${rate(defaults.decodeUs + defaults.planUs)} events/s (${core.events} events)`,
+  );
+  console.log(
+    `per 10,000 events   : ${transactions} BatchExecuteStatement + ${queries} ExecuteStatement calls, ${result.statements} statements, ${(result.sqlBytes / 1024).toFixed(0)} KiB of SQL`,
+  );
   console.log(`applied on PGlite   : ${applyMs} ms for 10,000 events`);
 }

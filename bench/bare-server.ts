@@ -3,7 +3,11 @@ import { createServer } from 'node:http';
 import { GIF } from '../collector/http';
 
 const server = createServer((_req, res) => {
-  res.writeHead(200, { 'Content-Type': 'image/gif', 'Content-Length': String(GIF.length), 'Cache-Control': 'no-cache, no-store, must-revalidate' });
+  res.writeHead(200, {
+    'Content-Type': 'image/gif',
+    'Content-Length': String(GIF.length),
+    'Cache-Control': 'no-cache, no-store, must-revalidate',
+  });
   res.end(GIF);
 });
 server.keepAliveTimeout = 65000;

@@ -16,7 +16,9 @@ const ROOT = join(__dirname, '..');
 const PIXEL =
   '/p.gif?e=pageView&url=' +
   encodeURIComponent('https://shop.example.com/product/tea-42?utm_source=newsletter&utm_medium=email&utm_campaign=winter') +
-  '&r=' + encodeURIComponent('https://www.google.com/search?q=tea') + '&t=Green%20tea&sw=1920&sh=1080&vw=1280&vh=720&lang=en-GB&tz=Europe%2FLondon';
+  '&r=' +
+  encodeURIComponent('https://www.google.com/search?q=tea') +
+  '&t=Green%20tea&sw=1920&sh=1080&vw=1280&vh=720&lang=en-GB&tz=Europe%2FLondon';
 const HEADERS = {
   'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
   'x-forwarded-for': '81.2.69.160',
@@ -26,7 +28,16 @@ const HEADERS = {
 /** Bundles an entry point the way the collector image does. */
 async function bundle(entry: string, dir: string, name = entry, plugins: Plugin[] = []): Promise<string> {
   const outfile = join(dir, name.replace(/\W+/g, '-') + '.js');
-  await build({ entryPoints: [join(ROOT, entry)], bundle: true, platform: 'node', target: 'node22', external: ['geoip-country'], outfile, logLevel: 'error', plugins });
+  await build({
+    entryPoints: [join(ROOT, entry)],
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    external: ['geoip-country'],
+    outfile,
+    logLevel: 'error',
+    plugins,
+  });
   return outfile;
 }
 
@@ -54,10 +65,19 @@ const plumbingOnly: Plugin = {
 };
 
 async function spawn(file: string, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawnProcess(process.execPath, [file], { env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawnProcess(process.execPath, [file], {
+    env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const url = `http://127.0.0.1:${env.PORT}/health`;
   for (let i = 0; i < 200; i++) {
-    if (await fetch(url).then(() => true, () => false)) return child;
+    if (
+      await fetch(url).then(
+        () => true,
+        () => false,
+      )
+    )
+      return child;
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill();
@@ -84,7 +104,14 @@ interface Run {
 
 async function load(port: number, pid: number, options: Partial<autocannon.Options>): Promise<Run> {
   const before = mainThreadCpu(pid);
-  const result = await autocannon({ url: `http://127.0.0.1:${port}${PIXEL}`, headers: HEADERS, connections: 100, duration: 8, pipelining: 1, ...options });
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}${PIXEL}`,
+    headers: HEADERS,
+    connections: 100,
+    duration: 8,
+    pipelining: 1,
+    ...options,
+  });
   return { result, cpuUs: ((mainThreadCpu(pid) - before) * 1e6) / Math.max(1, result.requests.total) };
 }
 
@@ -98,8 +125,18 @@ function median(runs: Run[]): Run {
 /** Runs the comparison and prints it. */
 export async function benchCollector(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cs-bench-'));
-  const env = { HOST: '127.0.0.1', SINK: 'local', TRUSTED_PROXIES: '1', COOKIE_SECURE: 'false', TRACKER_SCRIPT: buildTracker(join(dir, 'clickstream.min.js')) };
-  const files = await Promise.all([bundle('bench/bare-server.ts', dir), bundle('collector/main.ts', dir), bundle('collector/main.ts', dir, 'plumbing', [plumbingOnly])]);
+  const env = {
+    HOST: '127.0.0.1',
+    SINK: 'local',
+    TRUSTED_PROXIES: '1',
+    COOKIE_SECURE: 'false',
+    TRACKER_SCRIPT: buildTracker(join(dir, 'clickstream.min.js')),
+  };
+  const files = await Promise.all([
+    bundle('bench/bare-server.ts', dir),
+    bundle('collector/main.ts', dir),
+    bundle('collector/main.ts', dir, 'plumbing', [plumbingOnly]),
+  ]);
   const servers: ChildProcess[] = [];
   try {
     const ports = [8391, 8392, 8393];
@@ -118,19 +155,28 @@ export async function benchCollector(): Promise<void> {
     const full = median(fulls).result;
     const floor = median(floors).result;
     // Steady arrivals from 10 connections: latency under load, not queueing behind 100-request bursts.
-    const half = (await load(8392, collector.pid!, { overallRate: Math.round(full.requests.average / 2), connections: 10, duration: 8 })).result;
+    const half = (await load(8392, collector.pid!, { overallRate: Math.round(full.requests.average / 2), connections: 10, duration: 8 }))
+      .result;
     const non2xx = fulls.reduce((n, r) => n + r.result.non2xx, half.non2xx);
     // CPU per request varies far less between runs than throughput does on a shared machine.
     const cpu = (rs: Run[]) => rs.map((r) => r.cpuUs).sort((a, b) => a - b)[rs.length >> 1];
     const rates = (rs: Run[]) => rs.map((r) => r.result.requests.average.toFixed(0)).join(', ');
     const ratio = (r: autocannon.Result) => (r.requests.average / base.requests.average).toFixed(2);
     console.log('\n## Collector (GET /p.gif, full enrichment, local durable sink with synchronous writes)');
-    console.log(`bare node http      : ${base.requests.average.toFixed(0)} req/s, p50 ${base.latency.p50} ms, p99 ${base.latency.p99} ms (median of ${rates(bases)})`);
-    console.log(`collector (peak)    : ${full.requests.average.toFixed(0)} req/s, p50 ${full.latency.p50} ms, p99 ${full.latency.p99} ms (median of ${rates(fulls)})`);
+    console.log(
+      `bare node http      : ${base.requests.average.toFixed(0)} req/s, p50 ${base.latency.p50} ms, p99 ${base.latency.p99} ms (median of ${rates(bases)})`,
+    );
+    console.log(
+      `collector (peak)    : ${full.requests.average.toFixed(0)} req/s, p50 ${full.latency.p50} ms, p99 ${full.latency.p99} ms (median of ${rates(fulls)})`,
+    );
     console.log(`collector (50% rate): ${half.requests.average.toFixed(0)} req/s, p50 ${half.latency.p50} ms, p99 ${half.latency.p99} ms`);
     console.log(`ratio collector/bare: ${ratio(full)} (a regression guard: 0.33–0.40 before; the 0.5 target is retired)`);
-    console.log(`plumbing only       : ${floor.requests.average.toFixed(0)} req/s, ratio ${ratio(floor)} (no enrichment, validation or encoding; median of ${rates(floors)})`);
-    console.log(`main-thread CPU     : ${cpu(bases).toFixed(1)} µs per request bare, ${cpu(fulls).toFixed(1)} µs collector (ratio ${(cpu(bases) / cpu(fulls)).toFixed(2)}), ${cpu(floors).toFixed(1)} µs plumbing only`);
+    console.log(
+      `plumbing only       : ${floor.requests.average.toFixed(0)} req/s, ratio ${ratio(floor)} (no enrichment, validation or encoding; median of ${rates(floors)})`,
+    );
+    console.log(
+      `main-thread CPU     : ${cpu(bases).toFixed(1)} µs per request bare, ${cpu(fulls).toFixed(1)} µs collector (ratio ${(cpu(bases) / cpu(fulls)).toFixed(2)}), ${cpu(floors).toFixed(1)} µs plumbing only`,
+    );
     console.log(`collector peak RSS  : ${rssPeakMb(collector.pid!).toFixed(0)} MB (target ≤ 200 MB); non-2xx answers: ${non2xx}`);
   } finally {
     // SIGTERM drains the collectors' logs before they exit.

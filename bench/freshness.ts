@@ -17,7 +17,13 @@ export async function benchFreshness(samples = 40): Promise<void> {
   try {
     for (let i = 0; i < samples; i++) {
       const sessionId = `0:fresh:${randomUUID()}`;
-      const event = { eventId: randomUUID(), eventType: 'pageView', partyId: '0:fresh:p', sessionId, page: { url: 'https://shop.example.com/fresh' } };
+      const event = {
+        eventId: randomUUID(),
+        eventType: 'pageView',
+        partyId: '0:fresh:p',
+        sessionId,
+        page: { url: 'https://shop.example.com/fresh' },
+      };
       // Timed from before sending: the client shares this process's event loop with local mode,
       // so the moment it sees the 2xx can lag the collector's acceptance. This is an upper bound.
       const sent = performance.now();

@@ -45,7 +45,7 @@ program
   .option('--database <name>', 'Redshift database', 'clickstream')
   .option('--secret-arn <arn>', 'Secrets Manager secret for the database user (default: IAM credentials)')
   .option('--db-user <user>', 'database user for a provisioned cluster with IAM')
-  .option('--stack <name>', 'read the workgroup and database from a deployed stack\'s outputs')
+  .option('--stack <name>', "read the workgroup and database from a deployed stack's outputs")
   .option('--region <region>', 'AWS region (default: from the environment)')
   .action((name: string | undefined, o) => query(name, { ...o, dataDir: resolve(o.dataDir) }));
 
@@ -64,11 +64,16 @@ program
   .command('send')
   .description('send test events to a collector')
   .option('--url <url>', 'collector URL', 'http://127.0.0.1:8290')
-  .option('-n, --count <n>', 'number of events', (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new InvalidArgumentError('must be a whole number from 1 to 1000000');
-    return n;
-  }, 10)
+  .option(
+    '-n, --count <n>',
+    'number of events',
+    (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new InvalidArgumentError('must be a whole number from 1 to 1000000');
+      return n;
+    },
+    10,
+  )
   .option('--campaign <name>', 'utm_campaign on the page URLs', 'test-campaign')
   .action((o) => sendEvents(o));
 

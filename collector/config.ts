@@ -61,14 +61,14 @@ export interface KafkaSinkConfig {
   lingerMs: number;
 }
 
-
 type Env = Record<string, string | undefined>;
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name}=${raw}: must be an integer from ${min} to ${max}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new ConfigError(`${name}=${raw}: must be an integer from ${min} to ${max}`);
   return value;
 }
 
@@ -83,7 +83,10 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
 function list(env: Env, name: string, fallback: string[]): string[] {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function origins(env: Env): string[] {
@@ -96,7 +99,8 @@ function origins(env: Env): string[] {
     } catch {
       throw new ConfigError(`ALLOWED_ORIGINS: "${v}" is not an origin like https://www.example.com`);
     }
-    if (url.origin !== v) throw new ConfigError(`ALLOWED_ORIGINS: "${v}" is not an origin like https://www.example.com (no path, no trailing slash)`);
+    if (url.origin !== v)
+      throw new ConfigError(`ALLOWED_ORIGINS: "${v}" is not an origin like https://www.example.com (no path, no trailing slash)`);
   }
   return values;
 }

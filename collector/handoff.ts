@@ -74,18 +74,21 @@ export class HandOff {
    */
   private watch(): void {
     if (this.watchdog) return;
-    this.watchdog = setInterval(() => {
-      const now = performance.now();
-      for (const w of this.waiting) {
-        if (w.deadline > now) break;
-        this.waiting.delete(w);
-        this.healthy = false;
-        w.reject(new Unavailable(`sink did not confirm within ${this.timeoutMs} ms`));
-      }
-      if (this.waiting.size === 0) {
-        clearInterval(this.watchdog);
-        this.watchdog = undefined;
-      }
-    }, Math.max(5, this.timeoutMs / 10));
+    this.watchdog = setInterval(
+      () => {
+        const now = performance.now();
+        for (const w of this.waiting) {
+          if (w.deadline > now) break;
+          this.waiting.delete(w);
+          this.healthy = false;
+          w.reject(new Unavailable(`sink did not confirm within ${this.timeoutMs} ms`));
+        }
+        if (this.waiting.size === 0) {
+          clearInterval(this.watchdog);
+          this.watchdog = undefined;
+        }
+      },
+      Math.max(5, this.timeoutMs / 10),
+    );
   }
 }

@@ -28,7 +28,10 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<stri
       req.resume();
       reject(err);
     };
-    const timer = setTimeout(() => fail(new RequestTimedOut(`body not received within ${limits.timeoutMs} ms (${size} bytes arrived)`, received())), limits.timeoutMs);
+    const timer = setTimeout(
+      () => fail(new RequestTimedOut(`body not received within ${limits.timeoutMs} ms (${size} bytes arrived)`, received())),
+      limits.timeoutMs,
+    );
     if (declared > limits.maxBytes) {
       fail(new TooLarge(`body is ${declared} bytes, over the limit of ${limits.maxBytes}`, ''));
       return;

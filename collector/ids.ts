@@ -6,8 +6,18 @@
 import type { IncomingMessage } from 'node:http';
 import { ID_PATTERN } from '../contract';
 import {
-  idFromCookie, newId, newUuid, parseCookies, setCookie, type CookieOptions,
-  PARTY_COOKIE, PARTY_MAX_AGE_S, SESSION_COOKIE, SESSION_MAX_AGE_S, SNOWPLOW_COOKIE, SNOWPLOW_MAX_AGE_S,
+  idFromCookie,
+  newId,
+  newUuid,
+  parseCookies,
+  setCookie,
+  type CookieOptions,
+  PARTY_COOKIE,
+  PARTY_MAX_AGE_S,
+  SESSION_COOKIE,
+  SESSION_MAX_AGE_S,
+  SNOWPLOW_COOKIE,
+  SNOWPLOW_MAX_AGE_S,
 } from './cookies';
 
 /** The nil UUID Snowplow uses for anonymous tracking. */
@@ -30,7 +40,10 @@ export function serverIds(
   const jar = parseCookies(req.headers.cookie);
   const partyId = wellFormed(given.partyId) ? given.partyId : (idFromCookie(jar, PARTY_COOKIE) ?? newId());
   const sessionId = wellFormed(given.sessionId) ? given.sessionId : (idFromCookie(jar, SESSION_COOKIE) ?? newId());
-  cookies.push(setCookie(PARTY_COOKIE, partyId, PARTY_MAX_AGE_S, options), setCookie(SESSION_COOKIE, sessionId, SESSION_MAX_AGE_S, options));
+  cookies.push(
+    setCookie(PARTY_COOKIE, partyId, PARTY_MAX_AGE_S, options),
+    setCookie(SESSION_COOKIE, sessionId, SESSION_MAX_AGE_S, options),
+  );
   return { partyId, sessionId };
 }
 
@@ -39,7 +52,13 @@ export function serverIds(
  * cookie, else a new UUID; the cookie is set to it. Anonymous requests (`SP-Anonymous`) get
  * the nil UUID and any `sp` cookie is expired.
  */
-export function networkUserId(req: IncomingMessage, first: Record<string, string>, anonymous: boolean, cookies: string[], options: CookieOptions): string {
+export function networkUserId(
+  req: IncomingMessage,
+  first: Record<string, string>,
+  anonymous: boolean,
+  cookies: string[],
+  options: CookieOptions,
+): string {
   if (anonymous) {
     if (req.headers.cookie?.includes(`${SNOWPLOW_COOKIE}=`)) cookies.push(setCookie(SNOWPLOW_COOKIE, '', 0, options));
     return ANONYMOUS_NUID;

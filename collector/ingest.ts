@@ -49,7 +49,8 @@ export async function ingest(items: Item[], ctx: RequestContext, origin: string,
     bad.push(encodeBadEvent(badEvent('schema_violation', reason, origin, JSON.stringify(raw), ctx.receivedAt)));
   });
   // One promise to wait for in the common case of a single kind.
-  if (good.length > 0 && bad.length > 0) await Promise.all([deps.handoff.write(deps.topics.events, good), deps.handoff.write(deps.topics.bad, bad)]);
+  if (good.length > 0 && bad.length > 0)
+    await Promise.all([deps.handoff.write(deps.topics.events, good), deps.handoff.write(deps.topics.bad, bad)]);
   else if (good.length > 0) await deps.handoff.write(deps.topics.events, good);
   else if (bad.length > 0) await deps.handoff.write(deps.topics.bad, bad);
   deps.metrics.accepted += good.length;
@@ -58,7 +59,13 @@ export async function ingest(items: Item[], ctx: RequestContext, origin: string,
 }
 
 /** Keeps a request that could not be parsed at all on the bad-events topic, then counts it. */
-export async function rejectRequest(failure: FailureType, reason: string, origin: string, payload: string, deps: IngestDeps): Promise<void> {
+export async function rejectRequest(
+  failure: FailureType,
+  reason: string,
+  origin: string,
+  payload: string,
+  deps: IngestDeps,
+): Promise<void> {
   await deps.handoff.write(deps.topics.bad, [encodeBadEvent(badEvent(failure, reason, origin, payload))]);
   deps.metrics.rejected++;
 }

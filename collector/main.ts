@@ -26,7 +26,8 @@ async function main(): Promise<void> {
   const { sink: sinkConfig } = config;
   // Kafka may be unreachable at start (a broker restarting, a security group still being
   // created): listen anyway, unhealthy, and keep connecting in the background.
-  const sink = sinkConfig.type === 'kafka' ? new ConnectingSink(() => openKafkaSink(sinkConfig), log) : await openLocalSink(sinkConfig, config.topics);
+  const sink =
+    sinkConfig.type === 'kafka' ? new ConnectingSink(() => openKafkaSink(sinkConfig), log) : await openLocalSink(sinkConfig, config.topics);
   const script = TrackerScript.fromFile(process.env.TRACKER_SCRIPT ?? join(__dirname, '../tracker/dist/clickstream.min.js'));
   const collector = createCollector(config, sink, log, { script });
   const address = await collector.listen();

@@ -35,9 +35,15 @@ export class TrackerScript {
   respond(path: string, req: IncomingMessage, res: ServerResponse): void {
     const etag = `"${this.hash}"`;
     const cache = path === this.versionedPath ? 'public, max-age=31536000, immutable' : 'public, max-age=300';
-    const headers: Record<string, string> = { 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': cache, ETag: etag, Vary: 'Accept-Encoding' };
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/javascript; charset=utf-8',
+      'Cache-Control': cache,
+      ETag: etag,
+      Vary: 'Accept-Encoding',
+    };
     if (req.headers['if-none-match'] === etag) return send(res, 304, '', headers);
-    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return send(res, 200, this.gzipped, { ...headers, 'Content-Encoding': 'gzip' });
+    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')))
+      return send(res, 200, this.gzipped, { ...headers, 'Content-Encoding': 'gzip' });
     send(res, 200, this.code, headers);
   }
 }

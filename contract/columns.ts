@@ -41,9 +41,7 @@ function leafColumn(path: string[], schema: TSchema): Column {
     default: {
       const max = schema.enum ? Math.max(...(schema.enum as string[]).map((v) => v.length)) : (schema.maxLength ?? 256);
       const search: Record<string, unknown> =
-        max > 256 && !schema.enum
-          ? { type: 'text', fields: { raw: { type: 'keyword', ignore_above: 1024 } } }
-          : { type: 'keyword' };
+        max > 256 && !schema.enum ? { type: 'text', fields: { raw: { type: 'keyword', ignore_above: 1024 } } } : { type: 'keyword' };
       return { name, path, sqlType: varchar(max), search };
     }
   }

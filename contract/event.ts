@@ -125,10 +125,7 @@ export const ScreenSchema = Type.Object(
 );
 
 /** Language and time zone reported by the browser. */
-export const LocaleSchema = Type.Object(
-  { language: optStr(64), timeZone: optStr(64) },
-  { additionalProperties: false },
-);
+export const LocaleSchema = Type.Object({ language: optStr(64), timeZone: optStr(64) }, { additionalProperties: false });
 
 /** Network origin: the IP is anonymised by the collector unless configured otherwise. */
 export const NetworkSchema = Type.Object(

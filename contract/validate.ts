@@ -46,7 +46,8 @@ export function validateEvent(input: unknown): Validation {
   if (!check(input)) return { ok: false, reason: describe(check.errors?.[0]) };
   const props = input.properties;
   if (props !== undefined) {
-    if (deeperThan(props, LIMITS.propertiesDepth)) return { ok: false, reason: `properties: nests deeper than ${LIMITS.propertiesDepth} levels` };
+    if (deeperThan(props, LIMITS.propertiesDepth))
+      return { ok: false, reason: `properties: nests deeper than ${LIMITS.propertiesDepth} levels` };
     const size = Buffer.byteLength(JSON.stringify(props));
     if (size > LIMITS.propertiesBytes) {
       return { ok: false, reason: `properties is ${size} bytes, over the ${LIMITS.propertiesBytes}-byte limit` };
@@ -66,7 +67,8 @@ export function deeperThan(value: unknown, max: number): boolean {
     const [v, depth] = stack.pop()!;
     if (typeof v !== 'object' || v === null) continue;
     if (depth > max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    for (const child of Array.isArray(v) ? v : Object.values(v))
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
   }
   return false;
 }
@@ -75,7 +77,8 @@ export function deeperThan(value: unknown, max: number): boolean {
 function describe(error: ErrorObject | undefined): string {
   if (!error) return 'event is invalid';
   const path = error.instancePath.slice(1).replace(/\//g, '.');
-  if (error.propertyName !== undefined) return `${path}: key "${error.propertyName.slice(0, 40)}…" is longer than ${String(error.params.limit)} characters`;
+  if (error.propertyName !== undefined)
+    return `${path}: key "${error.propertyName.slice(0, 40)}…" is longer than ${String(error.params.limit)} characters`;
   const at = (field: string) => (path ? `${path}.${field}` : field);
   switch (error.keyword) {
     case 'required':

@@ -64,5 +64,12 @@ export function decodeFrame(buf: Buffer, at: number, topic: string, partition: n
   const len = buf.readUInt32BE(at);
   const body = buf.subarray(at + HEADER, at + HEADER + len);
   const keyLen = body.readUInt16BE(16);
-  return { topic, partition, offset: body.readDoubleBE(0), timestamp: body.readDoubleBE(8), key: body.subarray(FIXED, FIXED + keyLen), value: body.subarray(FIXED + keyLen) };
+  return {
+    topic,
+    partition,
+    offset: body.readDoubleBE(0),
+    timestamp: body.readDoubleBE(8),
+    key: body.subarray(FIXED, FIXED + keyLen),
+    value: body.subarray(FIXED + keyLen),
+  };
 }

@@ -21,7 +21,10 @@ const OLD_FIXED = 10;
 
 /** Converts `legacyFile` into a first segment in `folder`, if the file exists; renames it `*.converted` after. */
 export async function convertLegacyPartition(legacyFile: string, folder: string): Promise<void> {
-  const size = await stat(legacyFile).then((s) => s.size, () => -1);
+  const size = await stat(legacyFile).then(
+    (s) => s.size,
+    () => -1,
+  );
   if (size < 0) return;
   await mkdir(folder, { recursive: true });
   const src = await openFd(legacyFile, constants.O_RDONLY);

@@ -90,7 +90,12 @@ export class DurableLog {
     const end = part.highWatermark();
     if (committed <= end) return;
     part.reserve(committed);
-    this.damage.push({ topic, partition, kind: 'cut', message: `${consumer} committed ${topic}-${partition} up to ${committed} but the log ends at ${end}: offsets ${end}–${committed - 1} are gone; new records start at ${committed}` });
+    this.damage.push({
+      topic,
+      partition,
+      kind: 'cut',
+      message: `${consumer} committed ${topic}-${partition} up to ${committed} but the log ends at ${end}: offsets ${end}–${committed - 1} are gone; new records start at ${committed}`,
+    });
   }
 
   /** Deletes whole segments of a partition below `committed` whose newest record is older than `before` (ms); returns how many. */

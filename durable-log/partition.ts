@@ -66,14 +66,32 @@ export class Partition {
       const { size } = await stat(path);
       const index = await scanSegment(fd, size, path, last);
       for (const s of index.skipped) {
-        damage.push({ topic, partition, kind: 'skipped', message: `${path}: ${s.bytes} unreadable bytes at ${s.at} skipped (offsets between ${s.afterOffset} and ${s.beforeOffset}), copied to ${f}.quarantine` });
+        damage.push({
+          topic,
+          partition,
+          kind: 'skipped',
+          message: `${path}: ${s.bytes} unreadable bytes at ${s.at} skipped (offsets between ${s.afterOffset} and ${s.beforeOffset}), copied to ${f}.quarantine`,
+        });
       }
       if (index.tornBytes > 0) {
         await truncateFd(fd, index.end);
-        damage.push({ topic, partition, kind: 'torn', message: `${path}: ${index.tornBytes} bytes of an unfinished write cut at ${index.end}` });
+        damage.push({
+          topic,
+          partition,
+          kind: 'torn',
+          message: `${path}: ${index.tornBytes} bytes of an unfinished write cut at ${index.end}`,
+        });
       }
       if (index.offsets.length > 0) last = index.offsets[index.offsets.length - 1];
-      segments.push({ base: Number(f.slice(0, 20)), path, fd, offsets: index.offsets, positions: index.positions, end: index.end, newest: await newestTimestamp(fd, index) });
+      segments.push({
+        base: Number(f.slice(0, 20)),
+        path,
+        fd,
+        offsets: index.offsets,
+        positions: index.positions,
+        end: index.end,
+        newest: await newestTimestamp(fd, index),
+      });
     }
     const part = new Partition(topic, partition, dir, segments, Math.max(last + 1, segments.at(-1)?.base ?? 0));
     if (segments.length === 0) await part.roll();
@@ -106,7 +124,9 @@ export class Partition {
     const { data, ends } = encodeFrames(records, first, timestamp);
     const start = seg.end;
     try {
-      const written = await new Promise<number>((resolve, reject) => write(seg.fd, data, 0, data.length, start, (err, n) => (err ? reject(err) : resolve(n))));
+      const written = await new Promise<number>((resolve, reject) =>
+        write(seg.fd, data, 0, data.length, start, (err, n) => (err ? reject(err) : resolve(n))),
+      );
       if (written !== data.length) throw new Error(`short write: ${written} of ${data.length} bytes (is the disk full?)`);
     } catch (err) {
       await truncateFd(seg.fd, start).catch(() => undefined);

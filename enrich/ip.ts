@@ -6,7 +6,12 @@ import { isIPv4, isIPv6 } from 'node:net';
  * skipping `trustedProxies` hops (1 behind an ALB). Entries a client could forge are never trusted.
  */
 export function clientIp(forwardedFor: string | undefined, remoteAddress: string | undefined, trustedProxies: number): string {
-  const chain = forwardedFor ? forwardedFor.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  const chain = forwardedFor
+    ? forwardedFor
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
   if (remoteAddress) chain.push(remoteAddress);
   if (chain.length === 0) return '';
   const ip = chain[Math.max(0, chain.length - 1 - trustedProxies)];

@@ -5,8 +5,41 @@ import { splitUrl } from './url';
 
 // Registrable-name fragments of well-known referrers. A host matches when it equals the entry
 // or ends with "." + entry; entries ending in "." match any top-level domain (google.de, google.co.uk).
-const SEARCH = ['google.', 'bing.com', 'duckduckgo.com', 'yahoo.', 'baidu.com', 'yandex.', 'ecosia.org', 'search.brave.com', 'qwant.com', 'startpage.com', 'ask.com', 'naver.com', 'seznam.cz'];
-const SOCIAL = ['facebook.com', 'fb.com', 'instagram.com', 't.co', 'twitter.com', 'x.com', 'linkedin.com', 'lnkd.in', 'reddit.com', 'pinterest.', 'youtube.com', 'tiktok.com', 'news.ycombinator.com', 'mastodon.social', 'bsky.app', 'threads.net', 'vk.com', 'weibo.com'];
+const SEARCH = [
+  'google.',
+  'bing.com',
+  'duckduckgo.com',
+  'yahoo.',
+  'baidu.com',
+  'yandex.',
+  'ecosia.org',
+  'search.brave.com',
+  'qwant.com',
+  'startpage.com',
+  'ask.com',
+  'naver.com',
+  'seznam.cz',
+];
+const SOCIAL = [
+  'facebook.com',
+  'fb.com',
+  'instagram.com',
+  't.co',
+  'twitter.com',
+  'x.com',
+  'linkedin.com',
+  'lnkd.in',
+  'reddit.com',
+  'pinterest.',
+  'youtube.com',
+  'tiktok.com',
+  'news.ycombinator.com',
+  'mastodon.social',
+  'bsky.app',
+  'threads.net',
+  'vk.com',
+  'weibo.com',
+];
 const EMAIL = ['mail.google.com', 'outlook.live.com', 'outlook.office.com', 'mail.yahoo.com', 'mail.proton.me', 'mail.aol.com', 'webmail.'];
 
 function matches(host: string, entries: string[]): boolean {
@@ -28,12 +61,22 @@ export function hostOf(url: string | undefined): string | undefined {
  * The medium of a referrer: `direct` without one, `internal` for the page's own host or the
  * configured internal domains, then search, social and email by host, else `external`.
  */
-export function referrerMedium(referrerHost: string | undefined, pageHost: string | undefined, internalDomains: readonly string[] = []): ReferrerMedium {
+export function referrerMedium(
+  referrerHost: string | undefined,
+  pageHost: string | undefined,
+  internalDomains: readonly string[] = [],
+): ReferrerMedium {
   if (!referrerHost) return 'direct';
   if (referrerHost === pageHost || internalDomains.some((d) => referrerHost === d || referrerHost.endsWith(`.${d}`))) return 'internal';
   let medium = KNOWN.get(referrerHost);
   if (medium === undefined) {
-    medium = matches(referrerHost, EMAIL) ? 'email' : matches(referrerHost, SEARCH) ? 'search' : matches(referrerHost, SOCIAL) ? 'social' : 'external';
+    medium = matches(referrerHost, EMAIL)
+      ? 'email'
+      : matches(referrerHost, SEARCH)
+        ? 'search'
+        : matches(referrerHost, SOCIAL)
+          ? 'social'
+          : 'external';
     KNOWN.set(referrerHost, medium);
   }
   return medium;

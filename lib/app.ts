@@ -27,7 +27,11 @@ export interface ClickstreamStacks {
 /** Adds every stack to `app`. */
 export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstream'): ClickstreamStacks {
   const env: Environment = { region: config.region, ...(config.account ? { account: config.account } : {}) };
-  const network = new NetworkStack(app, `${prefix}Network`, { env, availabilityZones: config.availabilityZones, natGateways: config.natGateways });
+  const network = new NetworkStack(app, `${prefix}Network`, {
+    env,
+    availabilityZones: config.availabilityZones,
+    natGateways: config.natGateways,
+  });
   const vpc = network.vpc;
   const streaming = new StreamingStack(app, `${prefix}Streaming`, { env, vpc, ...config.msk });
   const storage = new StorageStack(app, `${prefix}Storage`, {
@@ -79,12 +83,32 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
 
   const url = collector.url;
   output(collector, 'CollectorUrl', url, 'Collector endpoint: where the tracker sends events');
-  output(collector, 'TrackerSnippet', `<script src="${url}/clickstream.js" data-collector="${url}" defer></script>`, 'Paste into your pages');
-  output(storage, 'RedshiftWorkgroup', storage.warehouse.workgroup.workgroupName, 'npx clickstream query <name> --workgroup <this> --database <RedshiftDatabase>');
+  output(
+    collector,
+    'TrackerSnippet',
+    `<script src="${url}/clickstream.js" data-collector="${url}" defer></script>`,
+    'Paste into your pages',
+  );
+  output(
+    storage,
+    'RedshiftWorkgroup',
+    storage.warehouse.workgroup.workgroupName,
+    'npx clickstream query <name> --workgroup <this> --database <RedshiftDatabase>',
+  );
   output(storage, 'RedshiftDatabase', config.redshift.database, 'Database holding the aggregate tables');
-  output(storage, 'OpenSearchDashboardsUrl', `https://${storage.search.domain.domainEndpoint}/_dashboards`, 'Raw events (reachable from inside the VPC)');
+  output(
+    storage,
+    'OpenSearchDashboardsUrl',
+    `https://${storage.search.domain.domainEndpoint}/_dashboards`,
+    'Raw events (reachable from inside the VPC)',
+  );
   output(storage, 'ArchiveBucket', storage.archive.bucket.bucketName, 'gzip NDJSON archive: events/ and bad/');
-  output(monitoring, 'DashboardUrl', `https://${config.region}.console.aws.amazon.com/cloudwatch/home?region=${config.region}#dashboards:name=${monitoring.dashboard.dashboardName}`, 'CloudWatch dashboard');
+  output(
+    monitoring,
+    'DashboardUrl',
+    `https://${config.region}.console.aws.amazon.com/cloudwatch/home?region=${config.region}#dashboards:name=${monitoring.dashboard.dashboardName}`,
+    'CloudWatch dashboard',
+  );
 
   const stacks = { network, streaming, storage, collector, processing, monitoring };
   Aspects.of(app).add(new BoundedFunctionLogs());

@@ -9,7 +9,13 @@ import type { Construct } from 'constructs';
 function arnOf(scope: Construct, clusterArn: string, kind: 'topic' | 'group', name: string): string {
   const parts = Fn.split('/', clusterArn);
   const stack = Stack.of(scope);
-  return Fn.join('', [`arn:${stack.partition}:kafka:${stack.region}:${stack.account}:${kind}/`, Fn.select(1, parts), '/', Fn.select(2, parts), `/${name}`]);
+  return Fn.join('', [
+    `arn:${stack.partition}:kafka:${stack.region}:${stack.account}:${kind}/`,
+    Fn.select(1, parts),
+    '/',
+    Fn.select(2, parts),
+    `/${name}`,
+  ]);
 }
 
 /** The ARN of a topic of the cluster. */

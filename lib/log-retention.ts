@@ -15,7 +15,8 @@ export const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 export class BoundedFunctionLogs implements IAspect {
   visit(node: IConstruct): void {
     if (!(node instanceof CfnResource) || node.cfnResourceType !== 'AWS::Lambda::Function') return;
-    if (node instanceof lambda.CfnFunction && (node.loggingConfig as lambda.CfnFunction.LoggingConfigProperty | undefined)?.logGroup) return;
+    if (node instanceof lambda.CfnFunction && (node.loggingConfig as lambda.CfnFunction.LoggingConfigProperty | undefined)?.logGroup)
+      return;
     const scope = node.node.scope!;
     const group = new logs.LogGroup(scope, `${node.node.id}Logs`, { retention: LOG_RETENTION, removalPolicy: RemovalPolicy.DESTROY });
     node.addPropertyOverride('LoggingConfig.LogGroup', group.logGroupName);

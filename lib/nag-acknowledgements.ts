@@ -35,14 +35,31 @@ export function acknowledgeFindings({ storage, collector }: ClickstreamStacks): 
 
   // Lambda execution roles: the AWS managed execution policies grant only log writing (and ENI
   // management for VPC functions; MSK cluster description for event source mappings).
-  for (const role of [storage.aggregatorRole, storage.archiverRole]) ack(role, 'AWSLambdaBasicExecutionRole grants only CloudWatch Logs writes for this function.', BASIC);
-  for (const role of [storage.indexerRole, storage.search.setupRole]) ack(role, 'AWSLambdaVPCAccessExecutionRole grants only logs and the ENI actions a VPC function needs.', VPC_ACCESS);
+  for (const role of [storage.aggregatorRole, storage.archiverRole])
+    ack(role, 'AWSLambdaBasicExecutionRole grants only CloudWatch Logs writes for this function.', BASIC);
+  for (const role of [storage.indexerRole, storage.search.setupRole])
+    ack(role, 'AWSLambdaVPCAccessExecutionRole grants only logs and the ENI actions a VPC function needs.', VPC_ACCESS);
   for (const role of [storage.aggregatorRole, storage.indexerRole, storage.archiverRole]) {
-    ack(role, 'ManagedKafkaEventSource attaches AWSLambdaMSKExecutionRole (kafka:Describe*, GetBootstrapBrokers, ENI actions); the data-plane kafka-cluster actions are granted separately on exact ARNs.', MSK_EXECUTION);
+    ack(
+      role,
+      'ManagedKafkaEventSource attaches AWSLambdaMSKExecutionRole (kafka:Describe*, GetBootstrapBrokers, ENI actions); the data-plane kafka-cluster actions are granted separately on exact ARNs.',
+      MSK_EXECUTION,
+    );
   }
-  ack(storage.archiverRole, 'The archiver writes one object per topic, partition, hour and offset range; keys are generated, so PutObject covers the bucket\'s objects.', archiveObjects);
-  for (const [role, name] of [[storage.indexerRole, 'indexer'], [storage.aggregatorRole, 'aggregator']] as const) {
-    ack(role, `Refused events are written under bad/${name}/ with one object per first offset; the key suffix is not known in advance.`, `AwsSolutions-IAM5[Resource::<${logicalId(storage.archive.bucket)}.Arn>/bad/${name}/*]`);
+  ack(
+    storage.archiverRole,
+    "The archiver writes one object per topic, partition, hour and offset range; keys are generated, so PutObject covers the bucket's objects.",
+    archiveObjects,
+  );
+  for (const [role, name] of [
+    [storage.indexerRole, 'indexer'],
+    [storage.aggregatorRole, 'aggregator'],
+  ] as const) {
+    ack(
+      role,
+      `Refused events are written under bad/${name}/ with one object per first offset; the key suffix is not known in advance.`,
+      `AwsSolutions-IAM5[Resource::<${logicalId(storage.archive.bucket)}.Arn>/bad/${name}/*]`,
+    );
   }
   const domainId = logicalId(storage.search.domain);
   ack(
@@ -51,19 +68,35 @@ export function acknowledgeFindings({ storage, collector }: ClickstreamStacks): 
     `AwsSolutions-IAM5[Resource::<${domainId}.Arn>/clickstream-*]`,
     `AwsSolutions-IAM5[Resource::<${domainId}.Arn>/clickstream-*/*]`,
   );
-  ack(storage.search.setupRole, 'The setup function is the FGAC master user: it installs the index template, the ISM policy and the role mapping, all under the domain ARN.', `AwsSolutions-IAM5[Resource::<${domainId}.Arn>/*]`);
+  ack(
+    storage.search.setupRole,
+    'The setup function is the FGAC master user: it installs the index template, the ISM policy and the role mapping, all under the domain ARN.',
+    `AwsSolutions-IAM5[Resource::<${domainId}.Arn>/*]`,
+  );
 
-  const dataApi = 'redshift-data DescribeStatement, GetStatementResult and CancelStatement act on statement ids that have no ARN; the Data API only lets the submitting identity use them.';
+  const dataApi =
+    'redshift-data DescribeStatement, GetStatementResult and CancelStatement act on statement ids that have no ARN; the Data API only lets the submitting identity use them.';
   ack(storage.aggregatorRole, dataApi, 'AwsSolutions-IAM5[Resource::*]');
   ack(storage.warehouse.migrateFunction, dataApi, 'AwsSolutions-IAM5[Resource::*]');
   ack(storage.warehouse.migrateFunction, 'AWSLambdaBasicExecutionRole grants only CloudWatch Logs writes for this function.', BASIC);
-  ack(storage.warehouse.adminSecret, 'The Redshift admin password is used only by the migration custom resource; rotating it would need a rotation function that also updates the namespace.', 'AwsSolutions-SMG4');
+  ack(
+    storage.warehouse.adminSecret,
+    'The Redshift admin password is used only by the migration custom resource; rotating it would need a rotation function that also updates the namespace.',
+    'AwsSolutions-SMG4',
+  );
 
   // CDK-internal functions: the custom-resource provider framework and AwsCustomResource singleton.
-  for (const [provider, handler] of [[storage.warehouse.migrateProvider, storage.warehouse.migrateFunction], [storage.search.setupProvider, storage.search.setupFunction]] as const) {
+  for (const [provider, handler] of [
+    [storage.warehouse.migrateProvider, storage.warehouse.migrateFunction],
+    [storage.search.setupProvider, storage.search.setupFunction],
+  ] as const) {
     const onEvent = provider.node.findChild('framework-onEvent');
     ack(onEvent, 'CDK Provider framework function: AWSLambdaBasicExecutionRole for its logs only.', BASIC);
-    ack(onEvent, 'CDK Provider framework function: it invokes the handler function and its versions (<arn>:*).', `AwsSolutions-IAM5[Resource::<${logicalId(handler)}.Arn>:*]`);
+    ack(
+      onEvent,
+      'CDK Provider framework function: it invokes the handler function and its versions (<arn>:*).',
+      `AwsSolutions-IAM5[Resource::<${logicalId(handler)}.Arn>:*]`,
+    );
     ack(onEvent, 'CDK Provider framework function runtime is chosen by aws-cdk-lib.', 'AwsSolutions-L1');
   }
   const singleton = storage.node.tryFindChild('AWS679f53fac002430cb0da5b7982bd2287');
@@ -71,12 +104,36 @@ export function acknowledgeFindings({ storage, collector }: ClickstreamStacks): 
     ack(singleton, 'CDK AwsCustomResource singleton function: AWSLambdaBasicExecutionRole for its logs only.', BASIC);
     ack(singleton, 'CDK AwsCustomResource singleton function runtime is chosen by aws-cdk-lib.', 'AwsSolutions-L1');
   }
-  ack(storage.search.domain, 'CDK creates a CloudWatch Logs resource policy for the domain logs with a custom resource; logs:PutResourcePolicy has no resource-level scoping.', 'AwsSolutions-IAM5[Resource::*]');
-  ack(storage.search.domain, 'The domain is only reachable inside the VPC, from the search-client security group; an IP allowlist adds nothing.', 'AwsSolutions-OS3');
-  ack(storage.search.domain, 'The small default runs three data nodes without dedicated masters to keep cost low; production sizes should add them.', 'AwsSolutions-OS4');
+  ack(
+    storage.search.domain,
+    'CDK creates a CloudWatch Logs resource policy for the domain logs with a custom resource; logs:PutResourcePolicy has no resource-level scoping.',
+    'AwsSolutions-IAM5[Resource::*]',
+  );
+  ack(
+    storage.search.domain,
+    'The domain is only reachable inside the VPC, from the search-client security group; an IP allowlist adds nothing.',
+    'AwsSolutions-OS3',
+  );
+  ack(
+    storage.search.domain,
+    'The small default runs three data nodes without dedicated masters to keep cost low; production sizes should add them.',
+    'AwsSolutions-OS4',
+  );
 
   // The collector is a public endpoint for browsers.
-  ack(at(collector, 'Service/LB/SecurityGroup'), 'The collector receives events from any browser on the internet: its load balancer must accept 0.0.0.0/0 on the listener port.', 'AwsSolutions-EC23');
-  ack(at(collector, 'Service/TaskDef'), 'The environment holds non-secret settings only (topic names, cluster ARN, limits); there are no credentials: the task role signs MSK IAM tokens.', 'AwsSolutions-ECS2');
-  ack(at(collector, 'Service/TaskDef/ExecutionRole'), 'ecr:GetAuthorizationToken has no resource-level permissions; CDK adds it for pulling the image.', 'AwsSolutions-IAM5[Resource::*]');
+  ack(
+    at(collector, 'Service/LB/SecurityGroup'),
+    'The collector receives events from any browser on the internet: its load balancer must accept 0.0.0.0/0 on the listener port.',
+    'AwsSolutions-EC23',
+  );
+  ack(
+    at(collector, 'Service/TaskDef'),
+    'The environment holds non-secret settings only (topic names, cluster ARN, limits); there are no credentials: the task role signs MSK IAM tokens.',
+    'AwsSolutions-ECS2',
+  );
+  ack(
+    at(collector, 'Service/TaskDef/ExecutionRole'),
+    'ecr:GetAuthorizationToken has no resource-level permissions; CDK adds it for pulling the image.',
+    'AwsSolutions-IAM5[Resource::*]',
+  );
 }

@@ -41,10 +41,12 @@ export class LogConsumer {
     try {
       this.offsets = JSON.parse(await readFile(this.offsetsFile, 'utf8')) as Offsets;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${this.offsetsFile}: unreadable offsets file: ${(err as Error).message}`, { cause: err });
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new Error(`${this.offsetsFile}: unreadable offsets file: ${(err as Error).message}`, { cause: err });
     }
     for (const topic of this.processor.topics) {
-      for (let p = 0; p < this.log.partitionCount(topic); p++) this.log.checkCommitted(this.processor.name, topic, p, this.committed(topic, p));
+      for (let p = 0; p < this.log.partitionCount(topic); p++)
+        this.log.checkCommitted(this.processor.name, topic, p, this.committed(topic, p));
     }
     this.running = true;
     const unsubscribe = this.log.onAppend(() => this.wake?.());

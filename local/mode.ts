@@ -63,11 +63,16 @@ export async function appendEvents(log: DurableLog, topics: Topics, events: read
 export async function startLocal(options: LocalOptions): Promise<LocalMode> {
   const { log, db, topics } = await openData(options.dataDir);
   const consumers = localProcessors(db, topics, folderStore(join(options.dataDir, 'archive'))).map(
-    (p) => new LogConsumer(log, p, join(options.dataDir, 'offsets', `${p.name}.json`), 2000, (err) => options.log.error(`${p.name} failed; retrying`, { error: err.message })),
+    (p) =>
+      new LogConsumer(log, p, join(options.dataDir, 'offsets', `${p.name}.json`), 2000, (err) =>
+        options.log.error(`${p.name} failed; retrying`, { error: err.message }),
+      ),
   );
   for (const c of consumers) await c.start();
   for (const d of log.damage) options.log.warn(`log damage: ${d.message}`);
-  const stopTrimming = keepTrimming(log, consumers, retentionHours({ ...process.env, ...options.env }), (err) => options.log.error('log retention failed', { error: err.message }));
+  const stopTrimming = keepTrimming(log, consumers, retentionHours({ ...process.env, ...options.env }), (err) =>
+    options.log.error('log retention failed', { error: err.message }),
+  );
 
   // The collector's variables (limits, cookies, privacy) apply as in production; the address,
   // the sink and the topics are local mode's own.
@@ -85,8 +90,13 @@ export async function startLocal(options: LocalOptions): Promise<LocalMode> {
   });
   const script = TrackerScript.fromFile(buildTracker());
   // The log is shared with the consumers, so the collector must not close it on shutdown.
-  const sink = { write: (topic: string, records: Parameters<DurableLog['append']>[1]) => log.append(topic, records), close: async () => undefined };
-  const collector = createCollector(config, sink, options.log, { script, fallback: siteRoutes({
+  const sink = {
+    write: (topic: string, records: Parameters<DurableLog['append']>[1]) => log.append(topic, records),
+    close: async () => undefined,
+  };
+  const collector = createCollector(config, sink, options.log, {
+    script,
+    fallback: siteRoutes({
       db,
       consumers,
       script,

@@ -19,7 +19,9 @@ export function aggregator(db: StatementExecutor, topics: Topics, archive: Objec
     name: 'aggregator',
     topics: [topics.events],
     handle: async (event) => {
-      await applyBatch(db, topics.events, decodeMskEvent(event, 'aggregator'), (r) => keepRefused(archive, 'aggregator', 'processing_failure', [r]));
+      await applyBatch(db, topics.events, decodeMskEvent(event, 'aggregator'), (r) =>
+        keepRefused(archive, 'aggregator', 'processing_failure', [r]),
+      );
     },
   };
 }
@@ -39,7 +41,12 @@ export function indexer(db: StatementExecutor, topics: Topics, archive: ObjectSt
         }),
       );
       const refused = await storeRawEvents(db, events);
-      await keepRefused(archive, 'indexer', 'processing_failure', refused.map((f) => ({ ...where.get(f.event.eventId)!, ...f })));
+      await keepRefused(
+        archive,
+        'indexer',
+        'processing_failure',
+        refused.map((f) => ({ ...where.get(f.event.eventId)!, ...f })),
+      );
     },
   };
 }

@@ -17,7 +17,10 @@ const TIMESTAMPS = new Set(COLUMNS.flatMap((c, i) => (c.sqlType === 'TIMESTAMP' 
  * the warehouse refuses a value, halves are retried until the events behind it are found: those
  * are returned with the reason instead of stored, and every other event is stored.
  */
-export async function storeRawEvents(executor: StatementExecutor, events: readonly ClickEvent[]): Promise<{ event: ClickEvent; reason: string }[]> {
+export async function storeRawEvents(
+  executor: StatementExecutor,
+  events: readonly ClickEvent[],
+): Promise<{ event: ClickEvent; reason: string }[]> {
   const unique = firstOfEachId(events);
   try {
     await insert(executor, unique);
@@ -32,10 +35,13 @@ export async function storeRawEvents(executor: StatementExecutor, events: readon
 
 async function insert(executor: StatementExecutor, unique: readonly ClickEvent[]): Promise<void> {
   const rows = unique.map((e) =>
-    eventToRow(e).map((v, i): SqlValue => (TIMESTAMPS.has(i) && typeof v === 'string' ? new Date(v).toISOString().replace('T', ' ').replace('Z', '') : v)),
+    eventToRow(e).map((v, i): SqlValue =>
+      TIMESTAMPS.has(i) && typeof v === 'string' ? new Date(v).toISOString().replace('T', ' ').replace('Z', '') : v,
+    ),
   );
   const statements = unionSources(DEFS, rows, MAX_STATEMENT_BYTES - 1000).map(
-    (src) => `INSERT INTO events (${NAMES}) SELECT ${COLUMNS.map((c) => `s.${c.name}`).join(', ')} FROM (${src}) AS s LEFT JOIN events AS e ON e.event_id = s.event_id WHERE e.event_id IS NULL`,
+    (src) =>
+      `INSERT INTO events (${NAMES}) SELECT ${COLUMNS.map((c) => `s.${c.name}`).join(', ')} FROM (${src}) AS s LEFT JOIN events AS e ON e.event_id = s.event_id WHERE e.event_id IS NULL`,
   );
   for (let i = 0; i < statements.length; i += 40) await executor.transaction(statements.slice(i, i + 40));
 }

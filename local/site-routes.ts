@@ -25,9 +25,11 @@ const TYPES: Record<string, string> = { '.css': 'text/css', '.js': 'application/
  * The dashboard shows what visitors sent, so it runs only its own files: no inline script or
  * style, nothing from elsewhere, never framed.
  */
-const DASHBOARD_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const DASHBOARD_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 /** The demo shop shows only its own fixed catalogue; its inline handlers keep the demo readable. */
-const SHOP_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const SHOP_CSP =
+  "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 /** Headers of every local-mode page and API answer. */
 const HARDENED = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin' };
 
@@ -69,7 +71,8 @@ export function fromSameOrigin(req: IncomingMessage): boolean {
  * they are once valid; refused items and unreadable bodies go to the bad-events topic.
  */
 async function importBatch(req: IncomingMessage, res: ServerResponse, deps: SiteDeps): Promise<void> {
-  if (!fromSameOrigin(req)) return sendJson(res, 403, { error: 'imports are accepted from this machine only, not from web pages' }, HARDENED);
+  if (!fromSameOrigin(req))
+    return sendJson(res, 403, { error: 'imports are accepted from this machine only, not from web pages' }, HARDENED);
   if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
     return sendJson(res, 415, { error: 'Content-Type must be application/json' }, HARDENED);
   }
@@ -130,7 +133,11 @@ export function siteRoutes(deps: SiteDeps): (req: IncomingMessage, res: ServerRe
       case '/assets/site.css':
       case '/assets/dashboard.css':
       case '/assets/dashboard.js':
-        send(res, 200, file(path.slice(8)), { 'Content-Type': TYPES[path.slice(path.lastIndexOf('.'))], 'Cache-Control': 'no-cache', ...HARDENED });
+        send(res, 200, file(path.slice(8)), {
+          'Content-Type': TYPES[path.slice(path.lastIndexOf('.'))],
+          'Cache-Control': 'no-cache',
+          ...HARDENED,
+        });
         return true;
       case '/vendor/chart.js':
         send(res, 200, readFileSync(CHART_JS), { 'Content-Type': TYPES['.js'], 'Cache-Control': 'public, max-age=86400' });
@@ -145,13 +152,20 @@ export function siteRoutes(deps: SiteDeps): (req: IncomingMessage, res: ServerRe
         sendJson(res, 200, PRODUCTS);
         return true;
       case '/api/queries':
-        sendJson(res, 200, listQueries().map(({ name, description }) => ({ name, description })));
+        sendJson(
+          res,
+          200,
+          listQueries().map(({ name, description }) => ({ name, description })),
+        );
         return true;
       case '/api/status':
         sendJson(
           res,
           200,
-          { consumers: deps.consumers.map((c) => ({ name: c.processor.name, lag: c.lag(), error: c.lastError?.message ?? null })), damage: deps.damage() },
+          {
+            consumers: deps.consumers.map((c) => ({ name: c.processor.name, lag: c.lag(), error: c.lastError?.message ?? null })),
+            damage: deps.damage(),
+          },
           HARDENED,
         );
         return true;
@@ -168,7 +182,9 @@ export function siteRoutes(deps: SiteDeps): (req: IncomingMessage, res: ServerRe
       return true;
     }
     if (path.startsWith('/api/query/')) {
-      void answer(res, () => deps.db.query(renderQuery(decodeURIComponent(path.slice(11)), { since: url.searchParams.get('since') ?? undefined })));
+      void answer(res, () =>
+        deps.db.query(renderQuery(decodeURIComponent(path.slice(11)), { since: url.searchParams.get('since') ?? undefined })),
+      );
       return true;
     }
     return false;

@@ -47,7 +47,13 @@ export class StatementFailed extends Error {
   }
 }
 
-const THROTTLED = new Set(['ThrottlingException', 'ActiveStatementsExceededException', 'ActiveSessionsExceededException', 'ActiveWaitingRequestsExceededException', 'TooManyRequestsException']);
+const THROTTLED = new Set([
+  'ThrottlingException',
+  'ActiveStatementsExceededException',
+  'ActiveSessionsExceededException',
+  'ActiveWaitingRequestsExceededException',
+  'TooManyRequestsException',
+]);
 const CONFLICT = /serializable isolation violation|concurrent transaction|1023/i;
 
 const DEFAULTS: DataApiOptions = {
@@ -68,7 +74,8 @@ export class DataApiExecutor implements StatementExecutor {
     private readonly target: RedshiftTarget,
     options: Partial<DataApiOptions> = {},
   ) {
-    if (!target.workgroupName && !target.clusterIdentifier) throw new Error('Redshift target needs a workgroup name or a cluster identifier');
+    if (!target.workgroupName && !target.clusterIdentifier)
+      throw new Error('Redshift target needs a workgroup name or a cluster identifier');
     this.options = { ...DEFAULTS, ...options };
   }
 
@@ -82,7 +89,8 @@ export class DataApiExecutor implements StatementExecutor {
 
   async transaction(sqls: readonly string[]): Promise<void> {
     if (sqls.length === 0) return;
-    if (sqls.length > MAX_TRANSACTION_STATEMENTS) throw new Error(`a transaction takes at most ${MAX_TRANSACTION_STATEMENTS} statements, got ${sqls.length}`);
+    if (sqls.length > MAX_TRANSACTION_STATEMENTS)
+      throw new Error(`a transaction takes at most ${MAX_TRANSACTION_STATEMENTS} statements, got ${sqls.length}`);
     await this.withConflictRetry(async () => {
       const { Id } = await this.call(() => this.client.send(new BatchExecuteStatementCommand({ ...this.location(), Sqls: [...sqls] })));
       await this.wait(Id!);

@@ -3,7 +3,8 @@
  * attributes (DISTSTYLE, DISTKEY, SORTKEY, ENCODE) are removed. Nothing else is rewritten, so
  * the statements the processors run are byte-identical on both engines.
  */
-const TABLE_ATTRIBUTES = /\)\s*\n?((?:\s*(?:DISTSTYLE\s+\w+|DISTKEY\s*\([^)]*\)|(?:COMPOUND\s+|INTERLEAVED\s+)?SORTKEY\s*\([^)]*\)))+)\s*;/gi;
+const TABLE_ATTRIBUTES =
+  /\)\s*\n?((?:\s*(?:DISTSTYLE\s+\w+|DISTKEY\s*\([^)]*\)|(?:COMPOUND\s+|INTERLEAVED\s+)?SORTKEY\s*\([^)]*\)))+)\s*;/gi;
 
 /** Redshift DDL → Postgres DDL. */
 export function toPostgres(sql: string): string {

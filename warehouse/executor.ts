@@ -25,7 +25,8 @@ export const MAX_TRANSACTION_STATEMENTS = 40;
  */
 const DATA_STATES = /^(22|23|42)/;
 /** The same failures as Redshift words them through the Data API (which reports no SQLSTATE). */
-const DATA_MESSAGES = /ERROR:\s*(value too long|invalid input syntax|.*out of range|invalid byte sequence|.*syntax error|date\/time field value|violates|numeric field overflow|overflow)/i;
+const DATA_MESSAGES =
+  /ERROR:\s*(value too long|invalid input syntax|.*out of range|invalid byte sequence|.*syntax error|date\/time field value|violates|numeric field overflow|overflow)/i;
 
 /**
  * True when a failed statement failed because of its data: retrying it can never succeed, so

@@ -28,8 +28,14 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
 }
 
 /** Applies the migrations not yet recorded; returns the names applied. */
-export async function migrate(executor: StatementExecutor, dialect: 'redshift' | 'postgres', migrations = readMigrations()): Promise<string[]> {
-  await executor.query('CREATE TABLE IF NOT EXISTS schema_migrations (version VARCHAR(32) NOT NULL, name VARCHAR(256) NOT NULL, applied_at TIMESTAMP NOT NULL)');
+export async function migrate(
+  executor: StatementExecutor,
+  dialect: 'redshift' | 'postgres',
+  migrations = readMigrations(),
+): Promise<string[]> {
+  await executor.query(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version VARCHAR(32) NOT NULL, name VARCHAR(256) NOT NULL, applied_at TIMESTAMP NOT NULL)',
+  );
   const done = new Set((await executor.query('SELECT version FROM schema_migrations')).map((r) => String(r.version)));
   const applied: string[] = [];
   for (const m of migrations) {
@@ -37,7 +43,8 @@ export async function migrate(executor: StatementExecutor, dialect: 'redshift' |
     const statements = splitStatements(dialect === 'postgres' ? toPostgres(m.sql) : m.sql);
     const record = `INSERT INTO schema_migrations (version, name, applied_at) VALUES (${literal(m.version)}, ${literal(m.name)}, CAST(${literal(new Date().toISOString().replace('T', ' ').replace('Z', ''))} AS TIMESTAMP))`;
     const all = [...statements, record];
-    if (all.length > MAX_TRANSACTION_STATEMENTS) throw new Error(`${m.name} has ${statements.length} statements; split it (at most ${MAX_TRANSACTION_STATEMENTS - 1} per file)`);
+    if (all.length > MAX_TRANSACTION_STATEMENTS)
+      throw new Error(`${m.name} has ${statements.length} statements; split it (at most ${MAX_TRANSACTION_STATEMENTS - 1} per file)`);
     await executor.transaction(all);
     applied.push(m.name);
   }

@@ -55,4 +55,3 @@ function balancedUnion(parts: string[]): string {
   const mid = parts.length >> 1;
   return `(${balancedUnion(parts.slice(0, mid))}) UNION ALL (${balancedUnion(parts.slice(mid))})`;
 }
-

@@ -26,7 +26,12 @@ export interface ImportCommandOptions {
 const CHUNK = 2000;
 
 function progress(total: number, label: string): SingleBar {
-  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total} events`, stream: process.stderr, noTTYOutput: false, hideCursor: true });
+  const bar = new SingleBar({
+    format: `${label} [{bar}] {percentage}% | {value}/{total} events`,
+    stream: process.stderr,
+    noTTYOutput: false,
+    hideCursor: true,
+  });
   bar.start(total, 0);
   return bar;
 }
@@ -37,9 +42,16 @@ async function toInstance(url: string, events: ClickEvent[]): Promise<void> {
     for (let i = 0; i < events.length; i += CHUNK) {
       let res: Response;
       try {
-        res = await fetch(`${url}/api/import`, { method: 'POST', body: JSON.stringify(events.slice(i, i + CHUNK)), headers: { 'Content-Type': 'application/json' } });
+        res = await fetch(`${url}/api/import`, {
+          method: 'POST',
+          body: JSON.stringify(events.slice(i, i + CHUNK)),
+          headers: { 'Content-Type': 'application/json' },
+        });
       } catch (err) {
-        throw new Error(`local mode at ${url} stopped answering after ${i} events (${(err as Error).message}); start it again and repeat the import: nothing will be counted twice`, { cause: err });
+        throw new Error(
+          `local mode at ${url} stopped answering after ${i} events (${(err as Error).message}); start it again and repeat the import: nothing will be counted twice`,
+          { cause: err },
+        );
       }
       if (!res.ok) throw new Error(`local mode refused the import: ${((await res.json()) as { error?: string }).error ?? res.status}`);
       bar.update(Math.min(events.length, i + CHUNK));

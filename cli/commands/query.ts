@@ -31,7 +31,8 @@ async function stackTarget(stack: string, region?: string): Promise<Pick<Redshif
   const outputs = new Map((out.Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
   const workgroupName = outputs.get('RedshiftWorkgroup');
   const database = outputs.get('RedshiftDatabase');
-  if (!workgroupName || !database) throw new Error(`stack ${stack} has no RedshiftWorkgroup/RedshiftDatabase outputs; is it the clickstream storage stack?`);
+  if (!workgroupName || !database)
+    throw new Error(`stack ${stack} has no RedshiftWorkgroup/RedshiftDatabase outputs; is it the clickstream storage stack?`);
   return { workgroupName, database };
 }
 
@@ -39,12 +40,17 @@ async function runOnRedshift(sql: string, o: QueryOptions): Promise<Row[]> {
   const target: RedshiftTarget = o.stack
     ? { ...(await stackTarget(o.stack, o.region)), secretArn: o.secretArn }
     : { workgroupName: o.workgroup, clusterIdentifier: o.cluster, database: o.database, secretArn: o.secretArn, dbUser: o.dbUser };
-  const executor = new DataApiExecutor(new RedshiftDataClient(o.region ? { region: o.region } : {}), target, { attempts: 3, timeoutMs: 10 * 60 * 1000 });
+  const executor = new DataApiExecutor(new RedshiftDataClient(o.region ? { region: o.region } : {}), target, {
+    attempts: 3,
+    timeoutMs: 10 * 60 * 1000,
+  });
   try {
     return await executor.query(sql);
   } catch (err) {
     if (/credential|Could not load|getaddrinfo|ECONNREFUSED|ENOTFOUND|Region is missing/i.test((err as Error).message)) {
-      throw new Error(`cannot reach Redshift (${target.workgroupName ?? target.clusterIdentifier}): ${(err as Error).message}`, { cause: err });
+      throw new Error(`cannot reach Redshift (${target.workgroupName ?? target.clusterIdentifier}): ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     throw err;
   } finally {
@@ -60,7 +66,8 @@ async function runLocally(name: string, sql: string, o: QueryOptions): Promise<R
     if (!res.ok) throw new Error((body as { error: string }).error);
     return body as Row[];
   }
-  if (!existsSync(join(o.dataDir, 'warehouse'))) throw new Error(`no local data in ${o.dataDir}: run "clickstream start" or "clickstream import" first`);
+  if (!existsSync(join(o.dataDir, 'warehouse')))
+    throw new Error(`no local data in ${o.dataDir}: run "clickstream start" or "clickstream import" first`);
   let db: StatementExecutor | undefined;
   try {
     const data = await openData(o.dataDir);
@@ -80,7 +87,11 @@ export async function query(name: string | undefined, o: QueryOptions): Promise<
   }
   const sql = renderQuery(name, { since: o.since });
   const remote = Boolean(o.workgroup || o.cluster || o.stack);
-  const spinner = ora({ text: `running ${name} on ${remote ? 'Redshift' : 'the local warehouse'}`, stream: process.stderr, isSilent: !process.stderr.isTTY }).start();
+  const spinner = ora({
+    text: `running ${name} on ${remote ? 'Redshift' : 'the local warehouse'}`,
+    stream: process.stderr,
+    isSilent: !process.stderr.isTTY,
+  }).start();
   try {
     const rows = remote ? await runOnRedshift(sql, o) : await runLocally(name, sql, o);
     spinner.stop();

@@ -4,9 +4,12 @@ import { announce, runningInstance } from '../instance';
 
 /** A log for people: one line per message on stderr. */
 export const consoleLog = {
-  info: (message: string, ...extra: Record<string, unknown>[]) => process.stderr.write(`${message}${extra.length ? ` ${JSON.stringify(Object.assign({}, ...extra))}` : ''}\n`),
-  warn: (message: string, ...extra: Record<string, unknown>[]) => process.stderr.write(`warning: ${message}${extra.length ? ` ${JSON.stringify(Object.assign({}, ...extra))}` : ''}\n`),
-  error: (message: string, ...extra: Record<string, unknown>[]) => process.stderr.write(`error: ${message}${extra.length ? ` ${JSON.stringify(Object.assign({}, ...extra))}` : ''}\n`),
+  info: (message: string, ...extra: Record<string, unknown>[]) =>
+    process.stderr.write(`${message}${extra.length ? ` ${JSON.stringify(Object.assign({}, ...extra))}` : ''}\n`),
+  warn: (message: string, ...extra: Record<string, unknown>[]) =>
+    process.stderr.write(`warning: ${message}${extra.length ? ` ${JSON.stringify(Object.assign({}, ...extra))}` : ''}\n`),
+  error: (message: string, ...extra: Record<string, unknown>[]) =>
+    process.stderr.write(`error: ${message}${extra.length ? ` ${JSON.stringify(Object.assign({}, ...extra))}` : ''}\n`),
 };
 
 export async function start(o: { dataDir: string; port: number; host: string }): Promise<void> {

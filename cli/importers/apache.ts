@@ -12,7 +12,8 @@ import { stableUuid } from './ids';
 import type { ImportContext, RowResult } from './types';
 
 // The user agent's closing quote is optional: real logs end in truncated lines.
-const COMBINED = /^(\S+) \S+ \S+ \[(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{4})\] "(\S+) (\S+)(?: [^"]*)?" (\d{3}) (?:\d+|-)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)"?)?\s*$/;
+const COMBINED =
+  /^(\S+) \S+ \S+ \[(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{4})\] "(\S+) (\S+)(?: [^"]*)?" (\d{3}) (?:\d+|-)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)"?)?\s*$/;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const ASSET = /\.(png|jpe?g|gif|ico|svg|webp|css|js|woff2?|ttf|eot|map|xml|rss|atom|txt)$/i;
 const SESSION_GAP_MS = 30 * 60 * 1000;

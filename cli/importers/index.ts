@@ -46,7 +46,8 @@ export async function readImport(file: string, options: ImportOptions): Promise<
     }
     case 'apache-combined':
       rows = apacheEvents(lines, { ...ctx, site: options.site ?? 'http://localhost', anonymiseIp: options.anonymiseIp });
-      if (rows.length > 0 && rows.every((r) => 'error' in r)) throw new Error(`${file} is not an Apache combined log: ${(rows[0] as { error: string }).error}`);
+      if (rows.length > 0 && rows.every((r) => 'error' in r))
+        throw new Error(`${file} is not an Apache combined log: ${(rows[0] as { error: string }).error}`);
       break;
     case 'snowplow-csv':
       rows = snowplowCsvEvents(text);

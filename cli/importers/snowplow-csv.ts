@@ -37,7 +37,9 @@ export function snowplowCsvEvents(text: string): RowResult[] {
     const partyId = r.domain_userid || r.network_userid;
     if (!partyId) return { error: `line ${line}: no domain_userid or network_userid` };
     const medium = MEDIUMS.has(r.refr_medium) ? r.refr_medium : r.refr_medium === 'unknown' ? 'external' : undefined;
-    const page = r.page_url ? derivePage(compact({ url: r.page_url, title: r.page_title, referrer: r.page_referrer }) ?? {}, []) : undefined;
+    const page = r.page_url
+      ? derivePage(compact({ url: r.page_url, title: r.page_title, referrer: r.page_referrer }) ?? {}, [])
+      : undefined;
     if (page && medium) page.referrerMedium = medium as ReferrerMedium;
     // Hand-made exports carry ids that are not UUIDs; map them to a stable UUID (duplicates stay
     // duplicates) and keep the original.
@@ -50,7 +52,9 @@ export function snowplowCsvEvents(text: string): RowResult[] {
       eventName: r.event === 'struct' ? r.se_action : r.event === 'unstruct' ? `${r.event_vendor}/${r.event_name}` : undefined,
       properties: compact({
         ...extra,
-        ...(r.event === 'struct' ? { category: r.se_category, action: r.se_action, label: r.se_label, property: r.se_property, value: num(r.se_value) } : {}),
+        ...(r.event === 'struct'
+          ? { category: r.se_category, action: r.se_action, label: r.se_label, property: r.se_property, value: num(r.se_value) }
+          : {}),
       }),
       source: 'import',
       clientTimestamp: time(r.dvce_created_tstamp),
@@ -61,9 +65,22 @@ export function snowplowCsvEvents(text: string): RowResult[] {
       sessionId: r.domain_sessionid || `import:${partyId}`,
       userId: r.user_id,
       page,
-      campaign: compact({ source: r.mkt_source, medium: r.mkt_medium, name: r.mkt_campaign, term: r.mkt_term, content: r.mkt_content, clickId: r.mkt_clickid, clickIdNetwork: r.mkt_network }),
+      campaign: compact({
+        source: r.mkt_source,
+        medium: r.mkt_medium,
+        name: r.mkt_campaign,
+        term: r.mkt_term,
+        content: r.mkt_content,
+        clickId: r.mkt_clickid,
+        clickIdNetwork: r.mkt_network,
+      }),
       device: r.useragent ? agents.parse(r.useragent) : undefined,
-      screen: compact({ width: num(r.dvce_screenwidth), height: num(r.dvce_screenheight), viewportWidth: num(r.br_viewwidth), viewportHeight: num(r.br_viewheight) }),
+      screen: compact({
+        width: num(r.dvce_screenwidth),
+        height: num(r.dvce_screenheight),
+        viewportWidth: num(r.br_viewwidth),
+        viewportHeight: num(r.br_viewheight),
+      }),
       locale: compact({ language: r.br_lang, timeZone: r.os_timezone }),
       network: compact({ ip: r.user_ipaddress, country: r.geo_country }),
     });

@@ -11,7 +11,10 @@ const REQUIRED = ['Action', 'ClientIP', 'SessionID', 'URL', 'Rstat', 'Brand', 'P
 
 /** Reads the header line; throws naming the missing columns when it is not this format. */
 export function streamsetsHeader(line: string): string[] {
-  const header = line.replace(/^\uFEFF/, '').split(',').map((h) => h.trim());
+  const header = line
+    .replace(/^\uFEFF/, '')
+    .split(',')
+    .map((h) => h.trim());
   const missing = REQUIRED.filter((c) => !header.includes(c));
   if (missing.length > 0) throw new Error(`not a StreamSets clickstream CSV: missing column(s) ${missing.join(', ')}`);
   return header;
@@ -28,7 +31,8 @@ export function streamsetsRow(header: string[], line: string, lineNumber: number
   const action = col('Action').toLowerCase();
   const status = Number(col('Rstat'));
   if (!action) return { error: `line ${lineNumber}: Action is empty` };
-  if (!Number.isInteger(status) || status < 100 || status > 599) return { error: `line ${lineNumber}: Rstat "${col('Rstat')}" is not an HTTP status` };
+  if (!Number.isInteger(status) || status < 100 || status > 599)
+    return { error: `line ${lineNumber}: Rstat "${col('Rstat')}" is not an HTTP status` };
   const item = col('Item');
   const event: ClickEvent = {
     schemaVersion: SCHEMA_VERSION,

@@ -25,7 +25,9 @@ export const pixel: Endpoint = async ({ req, res, query, cors }, parts) => {
   const fields = pixelFields(query, header(req, 'referer'));
   // The query becomes a plain object only if the event is rejected (see ingest).
   const item: Item =
-    typeof fields === 'string' ? { reason: fields, raw: query } : { fields: withIds(fields, serverIds(req, cookies, parts.cookies, fields)), raw: query };
+    typeof fields === 'string'
+      ? { reason: fields, raw: query }
+      : { fields: withIds(fields, serverIds(req, cookies, parts.cookies, fields)), raw: query };
   const result = await ingest([item], requestContext(req, 'pixel', parts), 'collector:/p.gif', parts.ingest);
   const headers: Record<string, string | string[]> = { ...cors, 'Set-Cookie': cookies };
   if (result.accepted === 0) headers['X-Reject-Reason'] = headerSafe(result.rejected[0].reason);

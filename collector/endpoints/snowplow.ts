@@ -14,7 +14,12 @@ export const SNOWPLOW_POST_PATH = '/com.snowplowanalytics.snowplow/tp2';
 export const snowplowPost: Endpoint = async (x, parts) => {
   const { config } = parts;
   const body = await readBody(x.req, { maxBytes: config.maxBodyBytes, timeoutMs: config.requestTimeoutMs });
-  await snowplow(x, parts, parsing(body, (b) => parsePayloadData(b, x.query, config.maxBatchEvents)), false);
+  await snowplow(
+    x,
+    parts,
+    parsing(body, (b) => parsePayloadData(b, x.query, config.maxBatchEvents)),
+    false,
+  );
 };
 
 /** `GET|HEAD /i`: one event in the query string. */

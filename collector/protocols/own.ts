@@ -74,7 +74,15 @@ export function pixelFields(query: URLSearchParams, refererHeader: string | unde
   if (url) {
     fields.page = compact({ url, referrer: query.get('r'), title: query.get('t') });
   }
-  set('screen', compact({ width: int(query.get('sw')), height: int(query.get('sh')), viewportWidth: int(query.get('vw')), viewportHeight: int(query.get('vh')) }));
+  set(
+    'screen',
+    compact({
+      width: int(query.get('sw')),
+      height: int(query.get('sh')),
+      viewportWidth: int(query.get('vw')),
+      viewportHeight: int(query.get('vh')),
+    }),
+  );
   set('locale', compact({ language: query.get('lang'), timeZone: query.get('tz') }));
   return fields;
 }

@@ -67,7 +67,12 @@ interface SelfDescribing {
 }
 
 function isSelfDescribing(v: unknown): v is SelfDescribing {
-  return typeof v === 'object' && v !== null && typeof (v as SelfDescribing).schema === 'string' && typeof (v as SelfDescribing).data === 'object';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as SelfDescribing).schema === 'string' &&
+    typeof (v as SelfDescribing).data === 'object'
+  );
 }
 
 const num = (v: string | undefined) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
@@ -136,7 +141,8 @@ export function snowplowFields(p: SnowplowParams): ClientFields | string {
       Object.assign(properties, compact({ category: p.se_ca, action: p.se_ac, label: p.se_la, property: p.se_pr, value: num(p.se_va) }));
       break;
     case 'ue': {
-      if (!isSelfDescribing(unstruct) || !isSelfDescribing(unstruct.data)) return 'ue_pr/ue_px: must hold an unstruct_event with a self-describing {schema, data}';
+      if (!isSelfDescribing(unstruct) || !isSelfDescribing(unstruct.data))
+        return 'ue_pr/ue_px: must hold an unstruct_event with a self-describing {schema, data}';
       const inner = unstruct.data;
       f.eventName = inner.schema;
       assignOwn(properties, inner.data);
@@ -147,11 +153,22 @@ export function snowplowFields(p: SnowplowParams): ClientFields | string {
     case 'tr':
       if (!p.tr_id) return 'tr_id: is required for transactions';
       f.commerce = compact({ action: 'purchase', orderId: p.tr_id, price: num(p.tr_tt), currency: p.tr_cu });
-      Object.assign(properties, compact({ affiliation: p.tr_af, tax: num(p.tr_tx), shipping: num(p.tr_sh), city: p.tr_ci, state: p.tr_st, country: p.tr_co }));
+      Object.assign(
+        properties,
+        compact({ affiliation: p.tr_af, tax: num(p.tr_tx), shipping: num(p.tr_sh), city: p.tr_ci, state: p.tr_st, country: p.tr_co }),
+      );
       break;
     case 'ti':
       if (!p.ti_id || !p.ti_sk) return 'ti_id and ti_sk: are required for transaction items';
-      f.commerce = compact({ action: 'purchase', orderId: p.ti_id, productId: p.ti_sk, category: p.ti_ca, quantity: num(p.ti_qu), price: num(p.ti_pr), currency: p.ti_cu });
+      f.commerce = compact({
+        action: 'purchase',
+        orderId: p.ti_id,
+        productId: p.ti_sk,
+        category: p.ti_ca,
+        quantity: num(p.ti_qu),
+        price: num(p.ti_pr),
+        currency: p.ti_cu,
+      });
       if (p.ti_nm) properties.name = p.ti_nm;
       break;
   }

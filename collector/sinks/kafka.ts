@@ -33,7 +33,8 @@ export function kafkaClientConfig(config: KafkaSinkConfig, brokers: string[]): K
 
 /** Connects an idempotent producer and wraps it in a linger batcher. */
 export async function openKafkaSink(config: KafkaSinkConfig): Promise<Sink> {
-  const brokers = config.brokers.length > 0 ? config.brokers : await discoverBrokers(config.clusterArn, new KafkaClient({ region: config.region }));
+  const brokers =
+    config.brokers.length > 0 ? config.brokers : await discoverBrokers(config.clusterArn, new KafkaClient({ region: config.region }));
   const producer: Producer = new Kafka(kafkaClientConfig(config, brokers)).producer({
     idempotent: true,
     maxInFlightRequests: 1,

@@ -71,7 +71,11 @@ export function aggregate(events: readonly ClickEvent[]): TableRows[] {
       } else {
         const k = spec.keyOf(d);
         let st = states[t].get(k);
-        if (!st) states[t].set(k, (st = { sums: new Array<number>(spec.sums.length).fill(0), picks: new Array(spec.groups.length).fill(undefined) }));
+        if (!st)
+          states[t].set(
+            k,
+            (st = { sums: new Array<number>(spec.sums.length).fill(0), picks: new Array(spec.groups.length).fill(undefined) }),
+          );
         spec.add(d, st.sums);
         for (let i = 0; i < spec.groups.length; i++) {
           const g = spec.groups[i];

@@ -114,7 +114,13 @@ async function applyFresh(run: Run, batches: PartitionBatch[], seen: ReadonlySet
     const r = b.records[0];
     // Even the watermark alone failed: not this record's fault.
     if (!('event' in r)) throw err;
-    const refused: Refused = { topic, partition: b.partition, offset: r.offset, event: r.event, reason: `aggregator: the warehouse refused the event: ${(err as Error).message}` };
+    const refused: Refused = {
+      topic,
+      partition: b.partition,
+      offset: r.offset,
+      event: r.event,
+      reason: `aggregator: the warehouse refused the event: ${(err as Error).message}`,
+    };
     await run.setAside(refused);
     result.poisoned.push(refused);
     const marker = { offset: r.offset, bad: badEvent('processing_failure', refused.reason, 'aggregator', '') };

@@ -28,7 +28,12 @@ export const handler = async (event: MSKEvent): Promise<void> => {
   const batches = decodeMskEvent(event, 'aggregator');
   const bad = batches.flatMap((b) => b.records).filter((r) => 'bad' in r).length;
   for (const topic of new Set(batches.map((b) => b.topic))) {
-    const result = await applyBatch(executor, topic, batches.filter((b) => b.topic === topic), (r) => keepRefused(badStore, 'aggregator', 'processing_failure', [r]));
+    const result = await applyBatch(
+      executor,
+      topic,
+      batches.filter((b) => b.topic === topic),
+      (r) => keepRefused(badStore, 'aggregator', 'processing_failure', [r]),
+    );
     logger.info('batch applied', { topic, ...result, poisoned: result.poisoned.length, bad });
     metrics.addMetric('EventsRefused', MetricUnit.Count, result.poisoned.length);
     metrics.addMetric('EventsAggregated', MetricUnit.Count, result.applied);

@@ -25,12 +25,15 @@ export function tableStatements({ spec, columns, rows }: TableRows): string[] {
     case 'counter': {
       const on = spec.keys.map(([k]) => `${t}.${k} = s.${k}`).join(' AND ');
       const set = spec.counts.map((c) => `${c} = ${t}.${c} + s.${c}`).join(', ');
-      return sources(columns, rows, budget).map((src) => `MERGE INTO ${t} USING (${src}) AS s ON ${on} WHEN MATCHED THEN UPDATE SET ${set} WHEN NOT MATCHED THEN ${insert}`);
+      return sources(columns, rows, budget).map(
+        (src) => `MERGE INTO ${t} USING (${src}) AS s ON ${on} WHEN MATCHED THEN UPDATE SET ${set} WHEN NOT MATCHED THEN ${insert}`,
+      );
     }
     case 'membership': {
       const on = names.map((n) => `m.${n} = s.${n}`).join(' AND ');
       return sources(columns, rows, budget).map(
-        (src) => `INSERT INTO ${t} (${names.join(', ')}) SELECT ${names.map((n) => `s.${n}`).join(', ')} FROM (${src}) AS s LEFT JOIN ${t} AS m ON ${on} WHERE m.${names[0]} IS NULL`,
+        (src) =>
+          `INSERT INTO ${t} (${names.join(', ')}) SELECT ${names.map((n) => `s.${n}`).join(', ')} FROM (${src}) AS s LEFT JOIN ${t} AS m ON ${on} WHERE m.${names[0]} IS NULL`,
       );
     }
     case 'state': {
@@ -43,7 +46,8 @@ export function tableStatements({ spec, columns, rows }: TableRows): string[] {
         }),
       ];
       return sources(columns, rows, budget).map(
-        (src) => `MERGE INTO ${t} USING (${src}) AS s ON ${t}.${key} = s.${key} WHEN MATCHED THEN UPDATE SET ${sets.join(', ')} WHEN NOT MATCHED THEN ${insert}`,
+        (src) =>
+          `MERGE INTO ${t} USING (${src}) AS s ON ${t}.${key} = s.${key} WHEN MATCHED THEN UPDATE SET ${sets.join(', ')} WHEN NOT MATCHED THEN ${insert}`,
       );
     }
   }
@@ -72,7 +76,12 @@ export function seenEventsSql(ids: readonly string[]): string[] {
   const out: string[] = [];
   const per = Math.floor((MAX_STATEMENT_BYTES - 200) / 41);
   for (let i = 0; i < ids.length; i += per) {
-    out.push(`SELECT event_id FROM seen_events WHERE event_id IN (${ids.slice(i, i + per).map(literal).join(', ')})`);
+    out.push(
+      `SELECT event_id FROM seen_events WHERE event_id IN (${ids
+        .slice(i, i + per)
+        .map(literal)
+        .join(', ')})`,
+    );
   }
   return out;
 }

@@ -93,7 +93,10 @@ const NOT_NAMED = new Set(['pageView', 'pagePing']);
 export const SEEN_EVENTS: MembershipTable = {
   kind: 'membership',
   table: 'seen_events',
-  columns: [['event_id', 'VARCHAR'], ['day', 'DATE']],
+  columns: [
+    ['event_id', 'VARCHAR'],
+    ['day', 'DATE'],
+  ],
   member: (d) => [d.e.eventId, d.day],
   distinctPerEvent: true,
 };
@@ -111,7 +114,11 @@ export const TABLES: readonly TableSpec[] = [
   {
     kind: 'counter',
     table: 'page_views_daily',
-    keys: [['day', 'DATE'], ['host', 'VARCHAR'], ['path', 'VARCHAR']],
+    keys: [
+      ['day', 'DATE'],
+      ['host', 'VARCHAR'],
+      ['path', 'VARCHAR'],
+    ],
     counts: ['views'],
     keyOf: (d) => (d.pv ? [d.day, s(d.e.page?.host), s(d.e.page?.path)] : undefined),
     add: countOne,
@@ -119,7 +126,11 @@ export const TABLES: readonly TableSpec[] = [
   {
     kind: 'counter',
     table: 'referrers_daily',
-    keys: [['day', 'DATE'], ['referrer_host', 'VARCHAR'], ['referrer_medium', 'VARCHAR']],
+    keys: [
+      ['day', 'DATE'],
+      ['referrer_host', 'VARCHAR'],
+      ['referrer_medium', 'VARCHAR'],
+    ],
     counts: ['page_views'],
     keyOf: (d) => {
       const medium = d.e.page?.referrerMedium ?? 'direct';
@@ -130,7 +141,12 @@ export const TABLES: readonly TableSpec[] = [
   {
     kind: 'counter',
     table: 'campaigns_daily',
-    keys: [['day', 'DATE'], ['source', 'VARCHAR'], ['medium', 'VARCHAR'], ['name', 'VARCHAR']],
+    keys: [
+      ['day', 'DATE'],
+      ['source', 'VARCHAR'],
+      ['medium', 'VARCHAR'],
+      ['name', 'VARCHAR'],
+    ],
     counts: ['events', 'page_views'],
     keyOf: (d) => {
       const c = d.e.campaign;
@@ -141,7 +157,12 @@ export const TABLES: readonly TableSpec[] = [
   {
     kind: 'counter',
     table: 'devices_daily',
-    keys: [['day', 'DATE'], ['device_type', 'VARCHAR'], ['browser', 'VARCHAR'], ['os', 'VARCHAR']],
+    keys: [
+      ['day', 'DATE'],
+      ['device_type', 'VARCHAR'],
+      ['browser', 'VARCHAR'],
+      ['os', 'VARCHAR'],
+    ],
     counts: ['events', 'page_views'],
     keyOf: (d) => [d.day, s(d.e.device?.type), s(d.e.device?.browser), s(d.e.device?.os)],
     add: countEvent,
@@ -149,7 +170,10 @@ export const TABLES: readonly TableSpec[] = [
   {
     kind: 'counter',
     table: 'countries_daily',
-    keys: [['day', 'DATE'], ['country', 'VARCHAR']],
+    keys: [
+      ['day', 'DATE'],
+      ['country', 'VARCHAR'],
+    ],
     counts: ['events', 'page_views'],
     keyOf: (d) => [d.day, s(d.e.network?.country)],
     add: countEvent,
@@ -157,7 +181,11 @@ export const TABLES: readonly TableSpec[] = [
   {
     kind: 'counter',
     table: 'custom_events_daily',
-    keys: [['day', 'DATE'], ['event_type', 'VARCHAR'], ['event_name', 'VARCHAR']],
+    keys: [
+      ['day', 'DATE'],
+      ['event_type', 'VARCHAR'],
+      ['event_name', 'VARCHAR'],
+    ],
     counts: ['events'],
     keyOf: (d) => (NOT_NAMED.has(d.e.eventType) ? undefined : [d.day, d.e.eventType, s(d.e.eventName)]),
     add: countOne,
@@ -165,7 +193,10 @@ export const TABLES: readonly TableSpec[] = [
   {
     kind: 'counter',
     table: 'brands_daily',
-    keys: [['day', 'DATE'], ['brand', 'VARCHAR']],
+    keys: [
+      ['day', 'DATE'],
+      ['brand', 'VARCHAR'],
+    ],
     counts: ['events', 'views', 'purchases'],
     keyOf: (d) => (d.e.commerce?.brand ? [d.day, d.e.commerce.brand] : undefined),
     add: (d, totals) => {
@@ -178,7 +209,10 @@ export const TABLES: readonly TableSpec[] = [
   {
     kind: 'counter',
     table: 'http_status_daily',
-    keys: [['day', 'DATE'], ['http_status', 'INTEGER']],
+    keys: [
+      ['day', 'DATE'],
+      ['http_status', 'INTEGER'],
+    ],
     counts: ['events'],
     keyOf: (d) => (d.e.httpStatus === undefined ? undefined : [d.day, d.e.httpStatus]),
     add: countOne,
@@ -186,7 +220,11 @@ export const TABLES: readonly TableSpec[] = [
   {
     kind: 'counter',
     table: 'session_action_urls',
-    keys: [['session_id', 'VARCHAR'], ['action', 'VARCHAR'], ['url', 'VARCHAR']],
+    keys: [
+      ['session_id', 'VARCHAR'],
+      ['action', 'VARCHAR'],
+      ['url', 'VARCHAR'],
+    ],
     counts: ['events', 'views'],
     keyOf: (d) => {
       const action = d.e.commerce?.action?.toLowerCase();
@@ -198,18 +236,42 @@ export const TABLES: readonly TableSpec[] = [
       if (d.e.commerce?.action?.toLowerCase() !== 'purchase') totals[1]++;
     },
   },
-  { kind: 'membership', table: 'hourly_sessions', columns: [['hour', 'TIMESTAMP'], ['session_id', 'VARCHAR']], member: (d) => [d.hour, d.e.sessionId] },
-  { kind: 'membership', table: 'hourly_visitors', columns: [['hour', 'TIMESTAMP'], ['party_id', 'VARCHAR']], member: (d) => [d.hour, d.e.partyId] },
+  {
+    kind: 'membership',
+    table: 'hourly_sessions',
+    columns: [
+      ['hour', 'TIMESTAMP'],
+      ['session_id', 'VARCHAR'],
+    ],
+    member: (d) => [d.hour, d.e.sessionId],
+  },
+  {
+    kind: 'membership',
+    table: 'hourly_visitors',
+    columns: [
+      ['hour', 'TIMESTAMP'],
+      ['party_id', 'VARCHAR'],
+    ],
+    member: (d) => [d.hour, d.e.partyId],
+  },
   {
     kind: 'membership',
     table: 'page_visitors_daily',
-    columns: [['day', 'DATE'], ['host', 'VARCHAR'], ['path', 'VARCHAR'], ['party_id', 'VARCHAR']],
+    columns: [
+      ['day', 'DATE'],
+      ['host', 'VARCHAR'],
+      ['path', 'VARCHAR'],
+      ['party_id', 'VARCHAR'],
+    ],
     member: (d) => (d.pv ? [d.day, s(d.e.page?.host), s(d.e.page?.path), d.e.partyId] : undefined),
   },
   {
     kind: 'membership',
     table: 'ip_sessions',
-    columns: [['client_ip', 'VARCHAR'], ['session_id', 'VARCHAR']],
+    columns: [
+      ['client_ip', 'VARCHAR'],
+      ['session_id', 'VARCHAR'],
+    ],
     member: (d) => (d.e.network?.ip ? [d.e.network.ip, d.e.sessionId] : undefined),
   },
   {
@@ -225,14 +287,30 @@ export const TABLES: readonly TableSpec[] = [
         at: 'started_at',
         id: 'first_event_id',
         values: [
-          ['party_id', 'VARCHAR'], ['referrer_host', 'VARCHAR'], ['referrer_medium', 'VARCHAR'],
-          ['campaign_source', 'VARCHAR'], ['campaign_medium', 'VARCHAR'], ['campaign_name', 'VARCHAR'],
-          ['device_type', 'VARCHAR'], ['browser', 'VARCHAR'], ['os', 'VARCHAR'], ['country', 'VARCHAR'], ['client_ip', 'VARCHAR'],
+          ['party_id', 'VARCHAR'],
+          ['referrer_host', 'VARCHAR'],
+          ['referrer_medium', 'VARCHAR'],
+          ['campaign_source', 'VARCHAR'],
+          ['campaign_medium', 'VARCHAR'],
+          ['campaign_name', 'VARCHAR'],
+          ['device_type', 'VARCHAR'],
+          ['browser', 'VARCHAR'],
+          ['os', 'VARCHAR'],
+          ['country', 'VARCHAR'],
+          ['client_ip', 'VARCHAR'],
         ],
         from: ({ e }) => [
-          e.partyId, e.page?.referrerHost ?? null, e.page?.referrerMedium ?? null,
-          e.campaign?.source ?? null, e.campaign?.medium ?? null, e.campaign?.name ?? null,
-          e.device?.type ?? null, e.device?.browser ?? null, e.device?.os ?? null, e.network?.country ?? null, e.network?.ip ?? null,
+          e.partyId,
+          e.page?.referrerHost ?? null,
+          e.page?.referrerMedium ?? null,
+          e.campaign?.source ?? null,
+          e.campaign?.medium ?? null,
+          e.campaign?.name ?? null,
+          e.device?.type ?? null,
+          e.device?.browser ?? null,
+          e.device?.os ?? null,
+          e.network?.country ?? null,
+          e.network?.ip ?? null,
         ],
       },
       { pick: 'max', at: 'ended_at', id: 'last_event_id', values: [], from: () => [] },

@@ -42,7 +42,11 @@ function objects(lines: Line[]): ArchiveObject[] {
       g.first = Math.min(g.first, l.offset);
     }
   }
-  return [...groups].map(([folder, g]) => ({ key: `${folder}-${pad(g.first)}.ndjson.gz`, body: gzipSync(`${g.lines.join('\n')}\n`), records: g.lines.length }));
+  return [...groups].map(([folder, g]) => ({
+    key: `${folder}-${pad(g.first)}.ndjson.gz`,
+    body: gzipSync(`${g.lines.join('\n')}\n`),
+    records: g.lines.length,
+  }));
 }
 
 /**
@@ -54,7 +58,10 @@ export function archiveObjects(batches: PartitionBatch[], badPrefix = 'bad'): Ar
   return objects(
     batches.flatMap((b) =>
       b.records.map((r): Line => {
-        const [folder, time, line] = 'event' in r ? ['events', r.event.receivedTimestamp, JSON.stringify(r.event)] : [badPrefix, r.bad.receivedTimestamp, JSON.stringify(r.bad)];
+        const [folder, time, line] =
+          'event' in r
+            ? ['events', r.event.receivedTimestamp, JSON.stringify(r.event)]
+            : [badPrefix, r.bad.receivedTimestamp, JSON.stringify(r.bad)];
         const [date, hour] = hourOf(time);
         return { folder: `${folder}/dt=${date}/hr=${hour}/${b.topic}-${b.partition}`, line, offset: r.offset };
       }),
@@ -63,7 +70,9 @@ export function archiveObjects(batches: PartitionBatch[], badPrefix = 'bad'): Ar
 }
 
 /** Objects for raw records of the bad-events topic, which hold bad events already (kept byte for byte). */
-export function archiveBadTopic(records: { topic: string; partition: number; offset: number; timestamp: number; value: Buffer }[]): ArchiveObject[] {
+export function archiveBadTopic(
+  records: { topic: string; partition: number; offset: number; timestamp: number; value: Buffer }[],
+): ArchiveObject[] {
   return objects(
     records.map((r) => {
       const [date, hour] = hourOf(new Date(r.timestamp).toISOString());
@@ -75,7 +84,9 @@ export function archiveBadTopic(records: { topic: string; partition: number; off
 /** Every object for one MSK invocation that may mix the events topic and the bad-events topic. */
 export function archiveMskEvent(event: MSKEvent, badTopic: string): ArchiveObject[] {
   const groups = Object.entries(event.records ?? {});
-  const bad = groups.filter(([, rs]) => rs[0]?.topic === badTopic).flatMap(([, rs]) => rs.map((r) => ({ ...r, value: Buffer.from(r.value, 'base64') })));
+  const bad = groups
+    .filter(([, rs]) => rs[0]?.topic === badTopic)
+    .flatMap(([, rs]) => rs.map((r) => ({ ...r, value: Buffer.from(r.value, 'base64') })));
   const good = Object.fromEntries(groups.filter(([, rs]) => rs[0]?.topic !== badTopic));
   return [...archiveBadTopic(bad), ...archiveObjects(decodeMskEvent({ ...event, records: good }, 'archiver'))];
 }

@@ -16,7 +16,10 @@ export const iamUser = (roleName: string) => `IAMR:${roleName}`;
 /** The statements that let a role's user read and write the tables, creating the user if needed. */
 export function grantStatements(user: string, exists: boolean): string[] {
   const quoted = `"${user.replace(/"/g, '""')}"`;
-  return [...(exists ? [] : [`CREATE USER ${quoted} PASSWORD DISABLE`]), `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${quoted}`];
+  return [
+    ...(exists ? [] : [`CREATE USER ${quoted} PASSWORD DISABLE`]),
+    `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${quoted}`,
+  ];
 }
 
 /**
@@ -31,10 +34,19 @@ export async function ensureWriter(executor: StatementExecutor, roleName: string
 }
 
 export const handler = async (event: CloudFormationCustomResourceEvent) => {
-  const p = event.ResourceProperties as unknown as { WorkgroupName: string; Database: string; SecretArn: string; WriterRoleNames: string[] };
+  const p = event.ResourceProperties as unknown as {
+    WorkgroupName: string;
+    Database: string;
+    SecretArn: string;
+    WriterRoleNames: string[];
+  };
   const physical = `clickstream-migrations-${p.Database}`;
   if (event.RequestType === 'Delete') return { PhysicalResourceId: physical };
-  const executor = new DataApiExecutor(new RedshiftDataClient({}), { workgroupName: p.WorkgroupName, database: p.Database, secretArn: p.SecretArn });
+  const executor = new DataApiExecutor(new RedshiftDataClient({}), {
+    workgroupName: p.WorkgroupName,
+    database: p.Database,
+    secretArn: p.SecretArn,
+  });
   const applied = await migrate(executor, 'redshift', readMigrations(process.env.MIGRATIONS_DIR));
   // Reading the aggregates takes IAM rights on the workgroup (GetCredentials) in the first place;
   // inside the database every user may read them, so `clickstream query` works with IAM.

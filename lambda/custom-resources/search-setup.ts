@@ -22,7 +22,11 @@ export const handler = async (event: CloudFormationCustomResourceEvent) => {
   const client = openSearchClient(p.Endpoint, process.env.AWS_REGION);
   const role = `${p.Prefix}_writer`;
   await client.transport.request({ method: 'PUT', path: `/_plugins/_security/api/roles/${role}`, body: writerRole(p.Prefix) });
-  await client.transport.request({ method: 'PUT', path: `/_plugins/_security/api/rolesmapping/${role}`, body: { backend_roles: [p.WriterRoleArn] } });
+  await client.transport.request({
+    method: 'PUT',
+    path: `/_plugins/_security/api/rolesmapping/${role}`,
+    body: { backend_roles: [p.WriterRoleArn] },
+  });
   await client.transport.request({ method: 'PUT', path: `/_index_template/${p.Prefix}`, body: indexTemplate(p.Prefix) });
   const policyPath = `/_plugins/_ism/policies/${p.Prefix}-retention`;
   const policy = retentionPolicy(p.Prefix, Number(p.RetentionDays));

@@ -53,7 +53,10 @@ export interface BulkResponse {
  * Sorts a bulk response's items: retry on 429 and 5xx, fail (with the reason) on other errors.
  * 409 means the id is indexed already (a replay or a duplicate): done, the first copy stays.
  */
-export function bulkOutcome(request: BulkRequest, response: BulkResponse): { retry: ClickEvent[]; failed: { event: ClickEvent; reason: string }[] } {
+export function bulkOutcome(
+  request: BulkRequest,
+  response: BulkResponse,
+): { retry: ClickEvent[]; failed: { event: ClickEvent; reason: string }[] } {
   const retry: ClickEvent[] = [];
   const failed: { event: ClickEvent; reason: string }[] = [];
   if (!response.errors) return { retry, failed };
@@ -62,7 +65,11 @@ export function bulkOutcome(request: BulkRequest, response: BulkResponse): { ret
     const event = request.events[i];
     if (!result || !event || result.status < 300 || result.status === 409) return;
     if (result.status === 429 || result.status >= 500) retry.push(event);
-    else failed.push({ event, reason: `OpenSearch ${result.status} ${result.error?.type ?? ''}: ${result.error?.reason ?? 'no reason given'}`.replace(/ +/g, ' ') });
+    else
+      failed.push({
+        event,
+        reason: `OpenSearch ${result.status} ${result.error?.type ?? ''}: ${result.error?.reason ?? 'no reason given'}`.replace(/ +/g, ' '),
+      });
   });
   return { retry, failed };
 }

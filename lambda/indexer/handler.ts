@@ -20,7 +20,8 @@ const prefix = process.env.INDEX_PREFIX ?? 'clickstream';
 
 export const handler = async (event: MSKEvent): Promise<void> => {
   const result = await indexBatch(sender, badStore, decodeMskEvent(event, 'indexer'), { prefix });
-  if (result.failed.length > 0) logger.warn('events refused by OpenSearch', { count: result.failed.length, first: result.failed[0].reason });
+  if (result.failed.length > 0)
+    logger.warn('events refused by OpenSearch', { count: result.failed.length, first: result.failed[0].reason });
   metrics.addMetric('EventsIndexed', MetricUnit.Count, result.indexed);
   metrics.addMetric('EventsRefused', MetricUnit.Count, result.failed.length);
   metrics.addMetric('BulkRequests', MetricUnit.Count, result.requests);

@@ -43,7 +43,10 @@ export async function indexEvents(sender: BulkSender, events: readonly ClickEven
   for (let attempt = 1; pending.length > 0 || alone.length > 0; attempt++) {
     const retry: ClickEvent[] = [];
     const refused: ClickEvent[] = [];
-    const requests = [...bulkRequests(pending, options.prefix, options.maxBytes ?? DEFAULT_BULK_BYTES), ...alone.flatMap((e) => bulkRequests([e], options.prefix))];
+    const requests = [
+      ...bulkRequests(pending, options.prefix, options.maxBytes ?? DEFAULT_BULK_BYTES),
+      ...alone.flatMap((e) => bulkRequests([e], options.prefix)),
+    ];
     for (const request of requests) {
       result.requests++;
       let response: BulkResponse;
@@ -53,7 +56,8 @@ export async function indexEvents(sender: BulkSender, events: readonly ClickEven
         const status = (err as { statusCode?: number }).statusCode ?? (err as { meta?: { statusCode?: number } }).meta?.statusCode;
         if (status === 429 || (status !== undefined && status >= 500)) retry.push(...request.events);
         else if (status !== undefined && status >= 400 && request.events.length > 1) refused.push(...request.events);
-        else if (status !== undefined && status >= 400) result.failed.push({ event: request.events[0], reason: `OpenSearch refused the request: ${status} ${(err as Error).message}` });
+        else if (status !== undefined && status >= 400)
+          result.failed.push({ event: request.events[0], reason: `OpenSearch refused the request: ${status} ${(err as Error).message}` });
         else throw err;
         continue;
       }
@@ -76,10 +80,21 @@ export async function indexEvents(sender: BulkSender, events: readonly ClickEven
  * Indexes the valid events of decoded partitions (the first copy of each id) and keeps the
  * events OpenSearch refuses for good under `bad/indexer/` with the reason.
  */
-export async function indexBatch(sender: BulkSender, badStore: ObjectStore, batches: PartitionBatch[], options: IndexOptions): Promise<IndexResult> {
+export async function indexBatch(
+  sender: BulkSender,
+  badStore: ObjectStore,
+  batches: PartitionBatch[],
+  options: IndexOptions,
+): Promise<IndexResult> {
   const located = new Map<ClickEvent, Omit<Refused, 'reason' | 'event'>>();
-  for (const b of batches) for (const r of b.records) if ('event' in r) located.set(r.event, { topic: b.topic, partition: b.partition, offset: r.offset });
+  for (const b of batches)
+    for (const r of b.records) if ('event' in r) located.set(r.event, { topic: b.topic, partition: b.partition, offset: r.offset });
   const result = await indexEvents(sender, firstOfEachId([...located.keys()]), options);
-  await keepRefused(badStore, 'indexer', 'index_failure', result.failed.map((f) => ({ ...located.get(f.event)!, event: f.event, reason: f.reason })));
+  await keepRefused(
+    badStore,
+    'indexer',
+    'index_failure',
+    result.failed.map((f) => ({ ...located.get(f.event)!, event: f.event, reason: f.reason })),
+  );
   return result;
 }

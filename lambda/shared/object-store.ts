@@ -13,7 +13,9 @@ export interface ObjectStore {
 export function s3Store(client: S3Client, bucket: string): ObjectStore {
   return {
     put: async ({ key, body }) => {
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/x-ndjson', ContentEncoding: 'gzip' }));
+      await client.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/x-ndjson', ContentEncoding: 'gzip' }),
+      );
     },
   };
 }

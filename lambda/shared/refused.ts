@@ -25,7 +25,10 @@ export async function keepRefused(store: ObjectStore, processor: string, failure
     const key = `${r.topic}-${r.partition}`;
     let b = batches.get(key);
     if (!b) batches.set(key, (b = { topic: r.topic, partition: r.partition, records: [] }));
-    b.records.push({ offset: r.offset, bad: badEvent(failure, r.reason, processor, JSON.stringify(r.event), new Date(r.event.receivedTimestamp)) });
+    b.records.push({
+      offset: r.offset,
+      bad: badEvent(failure, r.reason, processor, JSON.stringify(r.event), new Date(r.event.receivedTimestamp)),
+    });
   }
   for (const object of archiveObjects([...batches.values()], `bad/${processor}`)) await store.put(object);
 }

@@ -7,6 +7,10 @@ export function lambdaRole(scope: Construct, id: string, vpc = false): iam.Role 
   return new iam.Role(scope, id, {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: `clickstream ${id}`,
-    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(vpc ? 'service-role/AWSLambdaVPCAccessExecutionRole' : 'service-role/AWSLambdaBasicExecutionRole')],
+    managedPolicies: [
+      iam.ManagedPolicy.fromAwsManagedPolicyName(
+        vpc ? 'service-role/AWSLambdaVPCAccessExecutionRole' : 'service-role/AWSLambdaBasicExecutionRole',
+      ),
+    ],
   });
 }

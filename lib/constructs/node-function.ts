@@ -59,4 +59,3 @@ export function nodeFunction(scope: Construct, id: string, o: NodeFunctionOption
     },
   });
 }
-

@@ -61,8 +61,15 @@ export class SearchDomain extends Construct {
     super(scope, id);
     const prefix = props.indexPrefix ?? 'clickstream';
     const stack = Stack.of(this);
-    this.clientSecurityGroup = new ec2.SecurityGroup(this, 'ClientSecurityGroup', { vpc: props.vpc, description: 'Functions that write to OpenSearch' });
-    const domainSg = new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, description: 'OpenSearch domain: HTTPS from search clients', allowAllOutbound: false });
+    this.clientSecurityGroup = new ec2.SecurityGroup(this, 'ClientSecurityGroup', {
+      vpc: props.vpc,
+      description: 'Functions that write to OpenSearch',
+    });
+    const domainSg = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'OpenSearch domain: HTTPS from search clients',
+      allowAllOutbound: false,
+    });
     domainSg.addIngressRule(this.clientSecurityGroup, ec2.Port.tcp(443), 'HTTPS from the indexer and the setup function');
     const serviceLinkedRole = new cr.AwsCustomResource(this, 'ServiceLinkedRole', {
       // A first VPC domain fails without this role; creating it fails when it exists, so that error is ignored.
@@ -76,7 +83,9 @@ export class SearchDomain extends Construct {
       policy: cr.AwsCustomResourcePolicy.fromStatements([
         new iam.PolicyStatement({
           actions: ['iam:CreateServiceLinkedRole'],
-          resources: [`arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/opensearchservice.amazonaws.com/AWSServiceRoleForAmazonOpenSearchService`],
+          resources: [
+            `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/opensearchservice.amazonaws.com/AWSServiceRoleForAmazonOpenSearchService`,
+          ],
           conditions: { StringLike: { 'iam:AWSServiceName': 'opensearchservice.amazonaws.com' } },
         }),
       ]),
@@ -97,14 +106,27 @@ export class SearchDomain extends Construct {
       enforceHttps: true,
       tlsSecurityPolicy: opensearch.TLSSecurityPolicy.TLS_1_2,
       fineGrainedAccessControl: { masterUserArn: this.setupRole.roleArn },
-      logging: { slowSearchLogEnabled: true, slowSearchLogGroup: domainLogs, slowIndexLogEnabled: true, slowIndexLogGroup: domainLogs, appLogEnabled: true, appLogGroup: domainLogs, auditLogEnabled: true, auditLogGroup: domainLogs },
+      logging: {
+        slowSearchLogEnabled: true,
+        slowSearchLogGroup: domainLogs,
+        slowIndexLogEnabled: true,
+        slowIndexLogGroup: domainLogs,
+        appLogEnabled: true,
+        appLogGroup: domainLogs,
+        auditLogEnabled: true,
+        auditLogGroup: domainLogs,
+      },
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.domain.node.addDependency(serviceLinkedRole);
     // Domain access policy: only our roles; FGAC then decides what each may do inside.
     const http = ['es:ESHttpGet', 'es:ESHttpPut', 'es:ESHttpPost', 'es:ESHttpHead'];
     this.domain.addAccessPolicies(
-      new iam.PolicyStatement({ principals: [new iam.ArnPrincipal(props.writerRole.roleArn), new iam.ArnPrincipal(this.setupRole.roleArn)], actions: http, resources: [`${this.domain.domainArn}/*`] }),
+      new iam.PolicyStatement({
+        principals: [new iam.ArnPrincipal(props.writerRole.roleArn), new iam.ArnPrincipal(this.setupRole.roleArn)],
+        actions: http,
+        resources: [`${this.domain.domainArn}/*`],
+      }),
     );
     props.writerRole.addToPolicy(
       new iam.PolicyStatement({
@@ -124,7 +146,12 @@ export class SearchDomain extends Construct {
     this.setupProvider = new cr.Provider(this, 'SetupProvider', { onEventHandler: this.setupFunction });
     const setup = new CustomResource(this, 'Setup', {
       serviceToken: this.setupProvider.serviceToken,
-      properties: { Endpoint: this.domain.domainEndpoint, Prefix: prefix, RetentionDays: String(props.retentionDays ?? 30), WriterRoleArn: props.writerRole.roleArn },
+      properties: {
+        Endpoint: this.domain.domainEndpoint,
+        Prefix: prefix,
+        RetentionDays: String(props.retentionDays ?? 30),
+        WriterRoleArn: props.writerRole.roleArn,
+      },
     });
     setup.node.addDependency(this.domain);
   }

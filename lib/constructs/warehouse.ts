@@ -64,18 +64,32 @@ export class Warehouse extends Construct {
     super(scope, id);
     this.database = props.database ?? 'clickstream';
     const stackName = Stack.of(this).stackName.toLowerCase();
-    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, description: 'Redshift Serverless workgroup (reached through the Data API only)', allowAllOutbound: false });
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Redshift Serverless workgroup (reached through the Data API only)',
+      allowAllOutbound: false,
+    });
     // Our own secret (not manageAdminPassword): CloudFormation exposes no attribute with the managed
     // secret's ARN, and the migrations need one for the Data API. The template holds only a reference.
     this.adminSecret = new secretsmanager.Secret(this, 'Admin', {
       description: 'Redshift Serverless admin user of the clickstream namespace',
-      generateSecretString: { secretStringTemplate: JSON.stringify({ username: 'clickstream_admin' }), generateStringKey: 'password', passwordLength: 32, excludeCharacters: '"\'@/\\ `' },
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ username: 'clickstream_admin' }),
+        generateStringKey: 'password',
+        passwordLength: 32,
+        excludeCharacters: '"\'@/\\ `',
+      },
     });
     const namespaceName = `${stackName}-ns`.replace(/[^a-z0-9-]/g, '-').slice(0, 64);
     // Redshift exports into /aws/redshift/<namespace>/<log type>, using a group of that name when
     // one exists; created here, the groups expire instead of being kept forever.
     const exportLogs = LOG_EXPORTS.map(
-      (type) => new logs.LogGroup(this, `${type}Logs`, { logGroupName: `/aws/redshift/${namespaceName}/${type}`, retention: LOG_RETENTION, removalPolicy: RemovalPolicy.DESTROY }),
+      (type) =>
+        new logs.LogGroup(this, `${type}Logs`, {
+          logGroupName: `/aws/redshift/${namespaceName}/${type}`,
+          retention: LOG_RETENTION,
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
     );
     this.namespace = new redshift.CfnNamespace(this, 'Namespace', {
       namespaceName,
@@ -104,7 +118,12 @@ export class Warehouse extends Construct {
       environment: { MIGRATIONS_DIR: '/var/task/migrations' },
       copyIntoBundle: { from: MIGRATIONS, to: 'migrations' },
     });
-    this.migrateFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['redshift-data:ExecuteStatement', 'redshift-data:BatchExecuteStatement'], resources: [this.workgroup.attrWorkgroupWorkgroupArn] }));
+    this.migrateFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['redshift-data:ExecuteStatement', 'redshift-data:BatchExecuteStatement'],
+        resources: [this.workgroup.attrWorkgroupWorkgroupArn],
+      }),
+    );
     this.migrateFunction.addToRolePolicy(dataApiStatementAccess());
     this.adminSecret.grantRead(this.migrateFunction);
     this.migrateProvider = new cr.Provider(this, 'MigrateProvider', { onEventHandler: this.migrateFunction });
@@ -126,7 +145,12 @@ export class Warehouse extends Construct {
   /** Lets `role` run statements on the workgroup with its own IAM database user. */
   private grantDataApi(role: iam.Role): void {
     const workgroupArn = this.workgroup.attrWorkgroupWorkgroupArn;
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['redshift-data:ExecuteStatement', 'redshift-data:BatchExecuteStatement'], resources: [workgroupArn] }));
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['redshift-data:ExecuteStatement', 'redshift-data:BatchExecuteStatement'],
+        resources: [workgroupArn],
+      }),
+    );
     role.addToPolicy(new iam.PolicyStatement({ actions: ['redshift-serverless:GetCredentials'], resources: [workgroupArn] }));
     role.addToPolicy(dataApiStatementAccess());
   }

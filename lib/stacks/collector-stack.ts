@@ -91,7 +91,14 @@ export class CollectorStack extends Stack {
     cfnTask.addPropertyOverride('ContainerDefinitions.0.StopTimeout', DRAIN_SECONDS);
     cfnTask.addPropertyOverride('ContainerDefinitions.0.LinuxParameters', { InitProcessEnabled: true });
 
-    this.service.targetGroup.configureHealthCheck({ path: '/health', healthyHttpCodes: '200', interval: Duration.seconds(10), timeout: Duration.seconds(5), healthyThresholdCount: 2, unhealthyThresholdCount: 2 });
+    this.service.targetGroup.configureHealthCheck({
+      path: '/health',
+      healthyHttpCodes: '200',
+      interval: Duration.seconds(10),
+      timeout: Duration.seconds(5),
+      healthyThresholdCount: 2,
+      unhealthyThresholdCount: 2,
+    });
     this.service.targetGroup.setAttribute('deregistration_delay.timeout_seconds', String(DRAIN_SECONDS));
     this.service.loadBalancer.setAttribute('idle_timeout.timeout_seconds', '60');
     this.service.loadBalancer.logAccessLogs(props.accessLogsBucket, 'alb');
@@ -105,14 +112,21 @@ export class CollectorStack extends Stack {
 
     // Producer rights: connect, describe and write the two topics (idempotently).
     const taskRole = this.service.taskDefinition.taskRole;
-    taskRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'], resources: [props.cluster.attrArn] }));
+    taskRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'], resources: [props.cluster.attrArn] }),
+    );
     taskRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
-        resources: [topicArn(this, props.cluster.attrArn, props.topics.events.topicName), topicArn(this, props.cluster.attrArn, props.topics.bad.topicName)],
+        resources: [
+          topicArn(this, props.cluster.attrArn, props.topics.events.topicName),
+          topicArn(this, props.cluster.attrArn, props.topics.bad.topicName),
+        ],
       }),
     );
-    taskRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:WriteDataIdempotently'], resources: [props.cluster.attrArn] }));
+    taskRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['kafka-cluster:WriteDataIdempotently'], resources: [props.cluster.attrArn] }),
+    );
     taskRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kafka:GetBootstrapBrokers'], resources: [props.cluster.attrArn] }));
     const kafkaAccess = new ec2.CfnSecurityGroupIngress(this, 'KafkaFromCollector', {
       groupId: props.clusterSecurityGroup.securityGroupId,
@@ -133,10 +147,18 @@ export class CollectorStack extends Stack {
    * The listener's certificate: DNS-validated in the configured Route 53 zone (which also gets
    * the alias record), or an existing one by ARN; undefined only with `allowInsecureHttp`.
    */
-  private tls(props: CollectorStackProps): { certificate: acm.ICertificate; domainName?: string; domainZone?: route53.IHostedZone } | undefined {
+  private tls(
+    props: CollectorStackProps,
+  ): { certificate: acm.ICertificate; domainName?: string; domainZone?: route53.IHostedZone } | undefined {
     if (props.hostedZoneId) {
-      const domainZone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.hostedZoneId, zoneName: props.hostedZoneName });
-      const certificate = new acm.Certificate(this, 'Certificate', { domainName: props.domainName, validation: acm.CertificateValidation.fromDns(domainZone) });
+      const domainZone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', {
+        hostedZoneId: props.hostedZoneId,
+        zoneName: props.hostedZoneName,
+      });
+      const certificate = new acm.Certificate(this, 'Certificate', {
+        domainName: props.domainName,
+        validation: acm.CertificateValidation.fromDns(domainZone),
+      });
       return { certificate, domainName: props.domainName, domainZone };
     }
     if (props.certificateArn) return { certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn) };
@@ -159,6 +181,9 @@ export class CollectorStack extends Stack {
         },
       ],
     });
-    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: this.service.loadBalancer.loadBalancerArn, webAclArn: acl.attrArn });
+    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.service.loadBalancer.loadBalancerArn,
+      webAclArn: acl.attrArn,
+    });
   }
 }

@@ -41,50 +41,110 @@ export class MonitoringStack extends Stack {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account }, ArnLike: { 'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*` } },
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: { 'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*` },
+        },
       }),
     );
     this.alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: key, enforceSSL: true });
     if (props.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     const alarm = (id: string, metric: cloudwatch.IMetric, threshold: number, description: string) => {
-      const a = new cloudwatch.Alarm(this, id, { metric, threshold, evaluationPeriods: 3, datapointsToAlarm: 2, alarmDescription: description, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING });
+      const a = new cloudwatch.Alarm(this, id, {
+        metric,
+        threshold,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        alarmDescription: description,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
       a.addAlarmAction(new actions.SnsAction(this.alarmTopic));
       return a;
     };
 
     const lb = props.collector.loadBalancer.metrics;
     const requests = lb.requestCount({ period: Duration.minutes(1) });
-    const errors5xx = props.collector.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1) });
+    const errors5xx = props.collector.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, {
+      period: Duration.minutes(1),
+    });
     const latency = props.collector.targetGroup.metrics.targetResponseTime({ period: Duration.minutes(1), statistic: 'p99' });
     const unhealthy = props.collector.targetGroup.metrics.unhealthyHostCount({ period: Duration.minutes(1) });
     const clusterName = props.cluster.clusterName;
     const lag = (m: Mapping) =>
-      new cloudwatch.Metric({ namespace: 'AWS/Kafka', metricName: 'MaxOffsetLag', dimensionsMap: { 'Cluster Name': clusterName, 'Consumer Group': m.consumerGroup, Topic: m.topic }, period: Duration.minutes(1), statistic: 'Maximum' });
+      new cloudwatch.Metric({
+        namespace: 'AWS/Kafka',
+        metricName: 'MaxOffsetLag',
+        dimensionsMap: { 'Cluster Name': clusterName, 'Consumer Group': m.consumerGroup, Topic: m.topic },
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      });
     const workgroupName = props.workgroup.workgroupName;
-    const rpu = new cloudwatch.Metric({ namespace: 'AWS/Redshift-Serverless', metricName: 'ComputeCapacity', dimensionsMap: { Workgroup: workgroupName }, period: Duration.minutes(5) });
-    const queryFailures = new cloudwatch.Metric({ namespace: 'AWS/Redshift-Serverless', metricName: 'QueriesFailed', dimensionsMap: { Workgroup: workgroupName, DatabaseName: props.database }, period: Duration.minutes(5), statistic: 'Sum' });
+    const rpu = new cloudwatch.Metric({
+      namespace: 'AWS/Redshift-Serverless',
+      metricName: 'ComputeCapacity',
+      dimensionsMap: { Workgroup: workgroupName },
+      period: Duration.minutes(5),
+    });
+    const queryFailures = new cloudwatch.Metric({
+      namespace: 'AWS/Redshift-Serverless',
+      metricName: 'QueriesFailed',
+      dimensionsMap: { Workgroup: workgroupName, DatabaseName: props.database },
+      period: Duration.minutes(5),
+      statistic: 'Sum',
+    });
 
-    alarm('Collector5xx', errors5xx, 50, 'Collector answered more than 50 5xx per minute (sink down or buffer full: events are being refused).');
+    alarm(
+      'Collector5xx',
+      errors5xx,
+      50,
+      'Collector answered more than 50 5xx per minute (sink down or buffer full: events are being refused).',
+    );
     alarm('CollectorLatency', latency, 0.25, 'Collector p99 latency above 250 ms.');
     alarm('CollectorUnhealthy', unhealthy, 1, 'A collector task failed its health check (its sink is unavailable or it is draining).');
     for (const [name, p] of Object.entries(props.processors)) {
-      alarm(`${name}Errors`, p.fn.metricErrors({ period: Duration.minutes(5) }), 1, `The ${name} function failed; its MSK batches are being retried.`);
-      for (const m of p.mappings) alarm(`${name}Lag${m.topic === p.mappings[0].topic ? '' : `-${m.topic}`}`, lag(m), 100_000, `The ${name} consumer group ${m.consumerGroup} is more than 100,000 records behind on ${m.topic}.`);
+      alarm(
+        `${name}Errors`,
+        p.fn.metricErrors({ period: Duration.minutes(5) }),
+        1,
+        `The ${name} function failed; its MSK batches are being retried.`,
+      );
+      for (const m of p.mappings)
+        alarm(
+          `${name}Lag${m.topic === p.mappings[0].topic ? '' : `-${m.topic}`}`,
+          lag(m),
+          100_000,
+          `The ${name} consumer group ${m.consumerGroup} is more than 100,000 records behind on ${m.topic}.`,
+        );
     }
     alarm('SearchClusterRed', props.domain.metricClusterStatusRed({ period: Duration.minutes(1) }), 1, 'The OpenSearch cluster is red.');
-    const lowStorage = alarm('SearchFreeStorage', props.domain.metricFreeStorageSpace({ period: Duration.minutes(5), statistic: 'Minimum' }), 2048, 'OpenSearch has less than 2 GiB of free storage on a node.');
+    const lowStorage = alarm(
+      'SearchFreeStorage',
+      props.domain.metricFreeStorageSpace({ period: Duration.minutes(5), statistic: 'Minimum' }),
+      2048,
+      'OpenSearch has less than 2 GiB of free storage on a node.',
+    );
     (lowStorage.node.defaultChild as cloudwatch.CfnAlarm).comparisonOperator = cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD;
 
     const processorWidgets = Object.entries(props.processors).map(
       ([name, p]) =>
-        new cloudwatch.GraphWidget({ title: `${name}: errors, duration, lag`, left: [p.fn.metricErrors(), p.fn.metricDuration({ statistic: 'p99' })], right: p.mappings.map(lag), width: 8 }),
+        new cloudwatch.GraphWidget({
+          title: `${name}: errors, duration, lag`,
+          left: [p.fn.metricErrors(), p.fn.metricDuration({ statistic: 'p99' })],
+          right: p.mappings.map(lag),
+          width: 8,
+        }),
     );
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `${this.stackName}-clickstream`,
       widgets: [
         [
           new cloudwatch.GraphWidget({ title: 'Collector requests and 5xx', left: [requests], right: [errors5xx], width: 12 }),
-          new cloudwatch.GraphWidget({ title: 'Collector latency p99 (s) and unhealthy tasks', left: [latency], right: [unhealthy], width: 12 }),
+          new cloudwatch.GraphWidget({
+            title: 'Collector latency p99 (s) and unhealthy tasks',
+            left: [latency],
+            right: [unhealthy],
+            width: 12,
+          }),
         ],
         processorWidgets,
         [
@@ -100,4 +160,3 @@ export class MonitoringStack extends Stack {
     });
   }
 }
-

@@ -27,7 +27,9 @@ export class NetworkStack extends Stack {
       ],
       flowLogs: {
         All: {
-          destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'FlowLogs', { retention: logs.RetentionDays.ONE_MONTH })),
+          destination: ec2.FlowLogDestination.toCloudWatchLogs(
+            new logs.LogGroup(this, 'FlowLogs', { retention: logs.RetentionDays.ONE_MONTH }),
+          ),
           trafficType: ec2.FlowLogTrafficType.ALL,
         },
       },

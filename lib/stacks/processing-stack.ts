@@ -73,7 +73,14 @@ export class ProcessingStack extends Stack {
     super(scope, id, props);
     const clusterArn = props.cluster.attrArn;
     /** One processor: `lambda/<name>/handler.ts`, its role, its mappings and their permissions. */
-    const processor = (id: string, name: string, role: iam.IRole, topics: msk.CfnTopic[], windowSeconds: number, extra: Pick<NodeFunctionOptions, 'vpc' | 'securityGroups' | 'environment'>): Processor => {
+    const processor = (
+      id: string,
+      name: string,
+      role: iam.IRole,
+      topics: msk.CfnTopic[],
+      windowSeconds: number,
+      extra: Pick<NodeFunctionOptions, 'vpc' | 'securityGroups' | 'environment'>,
+    ): Processor => {
       const fn = nodeFunction(this, id, {
         entry: join(ROOT, `lambda/${name}/handler.ts`),
         role,
@@ -83,7 +90,10 @@ export class ProcessingStack extends Stack {
         ...extra,
         environment: { ...extra.environment, POWERTOOLS_SERVICE_NAME: name },
       });
-      const mappings = topics.map((t): Mapping => ({ topic: t.topicName, consumerGroup: consumerGroupOf(name, t.topicName, props.topics.events.topicName) }));
+      const mappings = topics.map((t): Mapping => ({
+        topic: t.topicName,
+        consumerGroup: consumerGroupOf(name, t.topicName, props.topics.events.topicName),
+      }));
       for (const [i, topic] of topics.entries()) {
         fn.addEventSource(
           new ManagedKafkaEventSource({
@@ -94,7 +104,11 @@ export class ProcessingStack extends Stack {
             batchSize: props.batchSize,
             maxBatchingWindow: Duration.seconds(windowSeconds),
             // One poller per partition keeps order; one poller group lets the mappings share event poller units.
-            provisionedPollerConfig: { minimumPollers: 1, maximumPollers: topic === props.topics.events ? props.partitions : 1, pollerGroupName: `${this.stackName}-pollers` },
+            provisionedPollerConfig: {
+              minimumPollers: 1,
+              maximumPollers: topic === props.topics.events ? props.partitions : 1,
+              pollerGroupName: `${this.stackName}-pollers`,
+            },
             retryAttempts: 10,
             bisectBatchOnError: true,
             // A Kafka topic on the same cluster needs no extra VPC endpoint (unlike SQS, SNS or S3 destinations).
@@ -106,16 +120,33 @@ export class ProcessingStack extends Stack {
       // DescribeClusterDynamicConfiguration: listed by AWS for Lambda MSK triggers with IAM auth;
       // WriteDataIdempotently: the mapping produces failed batches to the failure topic.
       role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:DescribeClusterDynamicConfiguration', 'kafka-cluster:WriteDataIdempotently'], resources: [clusterArn] }),
+        new iam.PolicyStatement({
+          actions: [
+            'kafka-cluster:Connect',
+            'kafka-cluster:DescribeCluster',
+            'kafka-cluster:DescribeClusterDynamicConfiguration',
+            'kafka-cluster:WriteDataIdempotently',
+          ],
+          resources: [clusterArn],
+        }),
       );
       role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], resources: topics.map((t) => topicArn(this, clusterArn, t.topicName)) }),
+        new iam.PolicyStatement({
+          actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+          resources: topics.map((t) => topicArn(this, clusterArn, t.topicName)),
+        }),
       );
       role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], resources: mappings.map((m) => groupArn(this, clusterArn, m.consumerGroup)) }),
+        new iam.PolicyStatement({
+          actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
+          resources: mappings.map((m) => groupArn(this, clusterArn, m.consumerGroup)),
+        }),
       );
       role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], resources: [topicArn(this, clusterArn, props.topics.failed.topicName)] }),
+        new iam.PolicyStatement({
+          actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+          resources: [topicArn(this, clusterArn, props.topics.failed.topicName)],
+        }),
       );
       // The mapping must not start before its topics exist.
       for (const topic of [...topics, props.topics.failed]) fn.node.addDependency(topic);
@@ -123,15 +154,26 @@ export class ProcessingStack extends Stack {
     };
 
     this.aggregator = processor('Aggregator', 'aggregator', props.roles.aggregator, [props.topics.events], props.warehouseWindowSeconds, {
-      environment: { REDSHIFT_WORKGROUP: props.workgroup.workgroupName, REDSHIFT_DATABASE: props.database, ARCHIVE_BUCKET: props.archiveBucket.bucketName },
+      environment: {
+        REDSHIFT_WORKGROUP: props.workgroup.workgroupName,
+        REDSHIFT_DATABASE: props.database,
+        ARCHIVE_BUCKET: props.archiveBucket.bucketName,
+      },
     });
     this.indexer = processor('Indexer', 'indexer', props.roles.indexer, [props.topics.events], props.batchWindowSeconds, {
       vpc: props.vpc,
       securityGroups: [props.searchClientSecurityGroup],
       environment: { OPENSEARCH_ENDPOINT: props.domain.domainEndpoint, INDEX_PREFIX, ARCHIVE_BUCKET: props.archiveBucket.bucketName },
     });
-    this.archiver = processor('Archiver', 'archiver', props.roles.archiver, [props.topics.events, props.topics.bad], props.batchWindowSeconds, {
-      environment: { ARCHIVE_BUCKET: props.archiveBucket.bucketName, BAD_TOPIC: props.topics.bad.topicName },
-    });
+    this.archiver = processor(
+      'Archiver',
+      'archiver',
+      props.roles.archiver,
+      [props.topics.events, props.topics.bad],
+      props.batchWindowSeconds,
+      {
+        environment: { ARCHIVE_BUCKET: props.archiveBucket.bucketName, BAD_TOPIC: props.topics.bad.topicName },
+      },
+    );
   }
 }

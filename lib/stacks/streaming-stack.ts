@@ -45,7 +45,10 @@ export class StreamingStack extends Stack {
     this.securityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Broker replication and ESM pollers');
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'ESM pollers reach Lambda and STS over HTTPS');
 
-    const brokerLogs = new logs.LogGroup(this, 'BrokerLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const brokerLogs = new logs.LogGroup(this, 'BrokerLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     const configuration = new msk.CfnConfiguration(this, 'Configuration', {
       name: `${this.stackName}-brokers`,
       kafkaVersionsList: [props.kafkaVersion],

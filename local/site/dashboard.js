@@ -19,12 +19,19 @@ function draw(id, type, labels, datasets, options = {}) {
   charts[id] = new Chart(document.getElementById(id), {
     type,
     data,
-    options: { animation: false, responsive: true, plugins: { legend: { display: datasets.length > 1 || type === 'doughnut' } }, ...options },
+    options: {
+      animation: false,
+      responsive: true,
+      plugins: { legend: { display: datasets.length > 1 || type === 'doughnut' } },
+      ...options,
+    },
   });
 }
 
 function bars(id, rows, label, value) {
-  draw(id, 'bar', rows.map(label), [{ label: 'count', data: rows.map((r) => Number(r[value])), backgroundColor: palette[0] }], { indexAxis: 'y' });
+  draw(id, 'bar', rows.map(label), [{ label: 'count', data: rows.map((r) => Number(r[value])), backgroundColor: palette[0] }], {
+    indexAxis: 'y',
+  });
 }
 
 // Tracked values are whatever a visitor sent: they only ever reach the page as text nodes.
@@ -84,11 +91,16 @@ async function refresh() {
   now.setUTCMinutes(0, 0, 0);
   const slots = Array.from({ length: 24 }, (_, i) => now.getTime() - (23 - i) * 3600e3);
   const series = (key) => slots.map((t) => Number(byHour.get(t)?.[key] ?? 0));
-  draw('traffic', 'line', slots.map((t) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })), [
-    { label: 'page views', data: series('page_views'), borderColor: palette[0], tension: 0.3 },
-    { label: 'sessions', data: series('sessions'), borderColor: palette[1], tension: 0.3 },
-    { label: 'visitors', data: series('visitors'), borderColor: palette[2], tension: 0.3 },
-  ]);
+  draw(
+    'traffic',
+    'line',
+    slots.map((t) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })),
+    [
+      { label: 'page views', data: series('page_views'), borderColor: palette[0], tension: 0.3 },
+      { label: 'sessions', data: series('sessions'), borderColor: palette[1], tension: 0.3 },
+      { label: 'visitors', data: series('visitors'), borderColor: palette[2], tension: 0.3 },
+    ],
+  );
   table('campaign-now', campaignNow, ['source', 'medium', 'campaign', 'sessions', 'visitors', 'page_views', 'bounce_pct']);
   bars('top-pages', pages, (r) => `${r.host}${r.path || '/'}`, 'views');
   bars('top-referrers', referrers, (r) => `${r.referrer || '(direct)'} · ${r.medium}`, 'page_views');
@@ -98,8 +110,19 @@ async function refresh() {
   draw('devices', 'doughnut', Object.keys(browsers), [{ data: Object.values(browsers), backgroundColor: palette }]);
   bars('countries', countries, (r) => r.country || 'unknown', 'events');
   bars('custom-events', custom, (r) => `${r.event_type} ${r.event_name}`.trim(), 'events');
-  table('recent', recent, ['received_timestamp', 'event_type', 'event_name', 'page_path', 'page_referrer_medium', 'campaign_source', 'device_browser', 'network_country']);
-  const lag = status.consumers.map((c) => `${c.name} ${c.lag ? `${c.lag} behind` : 'up to date'}${c.error ? ` (failing: ${c.error})` : ''}`).join(' · ');
+  table('recent', recent, [
+    'received_timestamp',
+    'event_type',
+    'event_name',
+    'page_path',
+    'page_referrer_medium',
+    'campaign_source',
+    'device_browser',
+    'network_country',
+  ]);
+  const lag = status.consumers
+    .map((c) => `${c.name} ${c.lag ? `${c.lag} behind` : 'up to date'}${c.error ? ` (failing: ${c.error})` : ''}`)
+    .join(' · ');
   const damage = status.damage.length ? ` · log damage: ${status.damage.map((d) => d.message).join('; ')}` : '';
   document.getElementById('status').textContent = `updated ${new Date().toLocaleTimeString()} · ${lag}${damage}`;
 }

@@ -23,7 +23,14 @@ describe('a collector whose sink is not reachable at start', () => {
   });
 
   it('listens at once, answers /health 503 and events 503 with Retry-After while kafkajs cannot reach the broker', async () => {
-    const config: KafkaSinkConfig = { type: 'kafka', brokers: [`127.0.0.1:${await closedPort()}`], clusterArn: '', region: '', iam: false, lingerMs: 5 };
+    const config: KafkaSinkConfig = {
+      type: 'kafka',
+      brokers: [`127.0.0.1:${await closedPort()}`],
+      clusterArn: '',
+      region: '',
+      iam: false,
+      lingerMs: 5,
+    };
     c = await startCollector({}, () => new ConnectingSink(() => openKafkaSink(config), quietLog, { initialMs: 50, maxMs: 200 }));
     const health = await fetch(`${c.url}/health`);
     expect(health.status).toBe(503);
@@ -39,12 +46,19 @@ describe('a collector whose sink is not reachable at start', () => {
     let connected: Sink | undefined;
     c = await startCollector({}, (log) => {
       connected = log;
-      return new ConnectingSink(async () => {
-        if (++attempts < 3) throw new Error(`connect ECONNREFUSED (attempt ${attempts})`);
-        return connected!;
-      }, quietLog, { initialMs: 20, maxMs: 100 });
+      return new ConnectingSink(
+        async () => {
+          if (++attempts < 3) throw new Error(`connect ECONNREFUSED (attempt ${attempts})`);
+          return connected!;
+        },
+        quietLog,
+        { initialMs: 20, maxMs: 100 },
+      );
     });
-    await waitFor(async () => (await fetch(`${c!.url}/health`)).status, (s) => s === 200);
+    await waitFor(
+      async () => (await fetch(`${c!.url}/health`)).status,
+      (s) => s === 200,
+    );
     expect(attempts).toBe(3);
     const res = await fetch(`${c.url}/collect`, { method: 'POST', body: JSON.stringify([trackerEvent()]) });
     expect(res.status).toBe(200);

@@ -2,7 +2,10 @@ import { Gate } from '../support/gate';
 import { startCollector, trackerEvent, type TestCollector } from '../support/collector';
 
 async function post(c: TestCollector, eventId: string): Promise<number> {
-  const res = await fetch(`${c.url}/collect`, { method: 'POST', body: JSON.stringify([trackerEvent({ eventId, sessionId: `s-${eventId.slice(0, 4)}` })]) });
+  const res = await fetch(`${c.url}/collect`, {
+    method: 'POST',
+    body: JSON.stringify([trackerEvent({ eventId, sessionId: `s-${eventId.slice(0, 4)}` })]),
+  });
   await res.arrayBuffer();
   return res.status;
 }

@@ -52,7 +52,11 @@ describe('collector endpoints over loopback HTTP', () => {
     });
 
     it('ignores server-owned fields a client tries to set', async () => {
-      const forged = trackerEvent({ source: 'import', receivedTimestamp: '2000-01-01T00:00:00.000Z', network: { ip: '1.2.3.4', country: 'US' } });
+      const forged = trackerEvent({
+        source: 'import',
+        receivedTimestamp: '2000-01-01T00:00:00.000Z',
+        network: { ip: '1.2.3.4', country: 'US' },
+      });
       await fetch(`${c.url}/collect`, { method: 'POST', body: JSON.stringify([forged]), headers: { 'X-Forwarded-For': '81.2.69.160' } });
       const [stored] = await c.events();
       expect(stored.source).toBe('tracker');
@@ -102,7 +106,11 @@ describe('collector endpoints over loopback HTTP', () => {
     });
 
     it('refuses oversize headers with 431 and a reason', async () => {
-      const res = await fetch(`${c.url}/collect`, { method: 'POST', headers: { 'X-Big': 'y'.repeat(c.config.maxHeaderBytes) }, body: '[]' });
+      const res = await fetch(`${c.url}/collect`, {
+        method: 'POST',
+        headers: { 'X-Big': 'y'.repeat(c.config.maxHeaderBytes) },
+        body: '[]',
+      });
       expect(res.status).toBe(431);
       expect(await res.text()).toBe(`request headers exceed ${c.config.maxHeaderBytes} bytes\n`);
     });
@@ -115,7 +123,10 @@ describe('collector endpoints over loopback HTTP', () => {
 
     it('rejects fields outside the contract by name, at the top level and in the page', async () => {
       const page = { url: 'https://shop.example.com/tea', section: 'teas' };
-      const res = await fetch(`${c.url}/collect`, { method: 'POST', body: JSON.stringify([trackerEvent({ pageUrl: 'https://shop.example.com/' }), trackerEvent({ page })]) });
+      const res = await fetch(`${c.url}/collect`, {
+        method: 'POST',
+        body: JSON.stringify([trackerEvent({ pageUrl: 'https://shop.example.com/' }), trackerEvent({ page })]),
+      });
       expect(res.status).toBe(400);
       expect((await res.json()).rejected).toEqual([
         { index: 0, reason: 'pageUrl: is not a field of the event contract' },
@@ -169,7 +180,11 @@ describe('collector endpoints over loopback HTTP', () => {
     it('answers a credentialed preflight by echoing the origin, never *', async () => {
       const res = await fetch(`${c.url}/com.snowplowanalytics.snowplow/tp2`, {
         method: 'OPTIONS',
-        headers: { Origin: 'https://shop.example.com', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+        headers: {
+          Origin: 'https://shop.example.com',
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'content-type',
+        },
       });
       expect(res.status).toBe(204);
       expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
@@ -249,7 +264,11 @@ describe('privacy settings', () => {
   it('keeps the full IP when anonymisation is turned off, and never trusts X-Forwarded-For without proxies', async () => {
     const c = await startCollector({ ANONYMISE_IP: 'false' });
     try {
-      await fetch(`${c.url}/collect`, { method: 'POST', headers: { 'X-Forwarded-For': '81.2.69.160' }, body: JSON.stringify([trackerEvent()]) });
+      await fetch(`${c.url}/collect`, {
+        method: 'POST',
+        headers: { 'X-Forwarded-For': '81.2.69.160' },
+        body: JSON.stringify([trackerEvent()]),
+      });
       const [event] = await c.events();
       expect(event.network?.ip).toBe('127.0.0.1');
     } finally {

@@ -49,14 +49,26 @@ describe('the collector against hostile requests', () => {
 
   it('rejects properties nested deeper than the contract allows, by name, and stores the rest of the batch', async () => {
     const deep = JSON.parse(nested(LIMITS.propertiesDepth)) as unknown;
-    const res = await fetch(`${c.url}/collect`, { method: 'POST', body: JSON.stringify([trackerEvent({ properties: { deep } }), trackerEvent()]) });
+    const res = await fetch(`${c.url}/collect`, {
+      method: 'POST',
+      body: JSON.stringify([trackerEvent({ properties: { deep } }), trackerEvent()]),
+    });
     expect(res.status).toBe(200);
     expect((await res.json()).rejected).toEqual([{ index: 0, reason: `properties: nests deeper than ${LIMITS.propertiesDepth} levels` }]);
     expect(await c.events()).toHaveLength(1);
   });
 
   it('rejects one Snowplow event with an out-of-range time and stores the others of its batch', async () => {
-    const event = (dtm: string) => ({ e: 'pv', tv: 'js-4', p: 'web', eid: crypto.randomUUID(), url: 'https://shop.example.com/', dtm, duid: 'd1', sid: 's1' });
+    const event = (dtm: string) => ({
+      e: 'pv',
+      tv: 'js-4',
+      p: 'web',
+      eid: crypto.randomUUID(),
+      url: 'https://shop.example.com/',
+      dtm,
+      duid: 'd1',
+      sid: 's1',
+    });
     const body = JSON.stringify({ schema: PAYLOAD_DATA, data: [event('99999999999999999'), event('1763806530120'), event('-5')] });
     const res = await fetch(`${c.url}${TP2}`, { method: 'POST', body });
     expect(res.status).toBe(200);
@@ -81,10 +93,16 @@ describe('the collector against hostile requests', () => {
   it('rejects event ids that are not canonical 36-character UUIDs', async () => {
     const res = await fetch(`${c.url}/collect`, {
       method: 'POST',
-      body: JSON.stringify([trackerEvent({ eventId: 'urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca401' }), trackerEvent({ eventId: '{1b4e28ba-2fa1-11d2-883f-0016d3cca401}' })]),
+      body: JSON.stringify([
+        trackerEvent({ eventId: 'urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca401' }),
+        trackerEvent({ eventId: '{1b4e28ba-2fa1-11d2-883f-0016d3cca401}' }),
+      ]),
     });
     expect(res.status).toBe(400);
-    expect((await res.json()).rejected.map((r: { reason: string }) => r.reason)).toEqual(['eventId: must be a valid uuid', 'eventId: must be a valid uuid']);
+    expect((await res.json()).rejected.map((r: { reason: string }) => r.reason)).toEqual([
+      'eventId: must be a valid uuid',
+      'eventId: must be a valid uuid',
+    ]);
   });
 
   it('never echoes a client id that is not in the id format into a cookie', async () => {
@@ -134,7 +152,9 @@ describe('the collector against hostile requests', () => {
   });
 
   it('answers 408 to a body that does not arrive in time and keeps what arrived on the bad stream', async () => {
-    const answer = await raw(c.url, ['POST /collect HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n', '{"events":[{"eventType":'], { waitMs: 4000 });
+    const answer = await raw(c.url, ['POST /collect HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n', '{"events":[{"eventType":'], {
+      waitMs: 4000,
+    });
     expect(answer).toMatch(/^HTTP\/1.1 408 /);
     expect(answer).toContain('body not received within 1000 ms');
     const [bad] = await c.bad();
@@ -142,7 +162,11 @@ describe('the collector against hostile requests', () => {
   });
 
   it('keeps the part of a body whose client went away on the bad stream, and stays up', async () => {
-    await raw(c.url, ['POST /collect HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n', '{"events":[{"eventType":"custom"'], { gapMs: 100, abort: true, waitMs: 1000 });
+    await raw(c.url, ['POST /collect HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n', '{"events":[{"eventType":"custom"'], {
+      gapMs: 100,
+      abort: true,
+      waitMs: 1000,
+    });
     await new Promise((r) => setTimeout(r, 200));
     const [bad] = await c.bad();
     expect(bad.reason).toMatch(/^request aborted after 32 bytes/);

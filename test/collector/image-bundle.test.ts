@@ -17,18 +17,50 @@ describe('collector image entry point', () => {
     expect(dockerfile).toContain('npx esbuild collector/main.ts --bundle --platform=node --target=node22 --external:geoip-country');
     const dir = mkdtempSync(join(tmpdir(), 'cs-image-'));
     const port = await freePort();
-    buildSync({ entryPoints: [join(ROOT, 'collector/main.ts')], bundle: true, platform: 'node', target: 'node20', external: ['geoip-country'], outfile: join(dir, 'collector.js'), logLevel: 'error' });
+    buildSync({
+      entryPoints: [join(ROOT, 'collector/main.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      external: ['geoip-country'],
+      outfile: join(dir, 'collector.js'),
+      logLevel: 'error',
+    });
     const child = spawn(process.execPath, [join(dir, 'collector.js')], {
-      env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), PORT: String(port), HOST: '127.0.0.1', SINK: 'local', LOCAL_LOG_DIR: join(dir, 'log'), TRUSTED_PROXIES: '1', COOKIE_SECURE: 'false', TRACKER_SCRIPT: buildTracker(), SHUTDOWN_DELAY_MS: '0' },
+      env: {
+        ...process.env,
+        NODE_PATH: join(ROOT, 'node_modules'),
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        SINK: 'local',
+        LOCAL_LOG_DIR: join(dir, 'log'),
+        TRUSTED_PROXIES: '1',
+        COOKIE_SECURE: 'false',
+        TRACKER_SCRIPT: buildTracker(),
+        SHUTDOWN_DELAY_MS: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
       const url = `http://127.0.0.1:${port}`;
-      for (let i = 0; i < 100 && !(await fetch(`${url}/health`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+      for (
+        let i = 0;
+        i < 100 &&
+        !(await fetch(`${url}/health`).then(
+          (r) => r.ok,
+          () => false,
+        ));
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 100));
       expect((await fetch(`${url}/health`)).status).toBe(200);
       expect((await fetch(`${url}/clickstream.js`)).headers.get('content-type')).toBe('application/javascript; charset=utf-8');
-      const res = await fetch(`${url}/collect`, { method: 'POST', headers: { 'X-Forwarded-For': '81.2.69.160' }, body: JSON.stringify([{ eventType: 'pageView', partyId: 'p', sessionId: 's', page: { url: 'https://a.example/' } }]) });
+      const res = await fetch(`${url}/collect`, {
+        method: 'POST',
+        headers: { 'X-Forwarded-For': '81.2.69.160' },
+        body: JSON.stringify([{ eventType: 'pageView', partyId: 'p', sessionId: 's', page: { url: 'https://a.example/' } }]),
+      });
       expect(await res.json()).toEqual({ accepted: 1, rejected: [] });
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

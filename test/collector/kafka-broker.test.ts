@@ -15,7 +15,14 @@ const topic = process.env.KAFKA_TEST_TOPIC ?? 'clickstream-test';
 if (brokers.length === 0) process.stderr.write('skipping the Kafka broker test: set KAFKA_TEST_BROKERS to run it against a real broker\n');
 
 (brokers.length > 0 ? describe : describe.skip)('Kafka sink against a real broker', () => {
-  const config: KafkaSinkConfig = { type: 'kafka', brokers, clusterArn: '', region: process.env.AWS_REGION ?? '', iam: process.env.KAFKA_TEST_IAM === 'true', lingerMs: 5 };
+  const config: KafkaSinkConfig = {
+    type: 'kafka',
+    brokers,
+    clusterArn: '',
+    region: process.env.AWS_REGION ?? '',
+    iam: process.env.KAFKA_TEST_IAM === 'true',
+    lingerMs: 5,
+  };
 
   it('acknowledges a write only once the broker has every record (idempotent producer, acks=all), keyed by session', async () => {
     const sink = await openKafkaSink(config);

@@ -24,14 +24,28 @@ describe('collector process', () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'collector/main.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SINK: 'local', LOCAL_LOG_DIR: dir, SHUTDOWN_DELAY_MS: '300', SHUTDOWN_TIMEOUT_MS: '5000' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        SINK: 'local',
+        LOCAL_LOG_DIR: dir,
+        SHUTDOWN_DELAY_MS: '300',
+        SHUTDOWN_TIMEOUT_MS: '5000',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const url = `http://127.0.0.1:${port}`;
     try {
       for (let i = 0; i < 100; i++) {
-        if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) break;
+        if (
+          await fetch(`${url}/health`).then(
+            (r) => r.ok,
+            () => false,
+          )
+        )
+          break;
         await new Promise((r) => setTimeout(r, 100));
       }
       const answered = new Map<string, number | string>();
@@ -41,7 +55,10 @@ describe('collector process', () => {
         while (running) {
           const id = crypto.randomUUID();
           try {
-            const res = await fetch(`${url}/collect`, { method: 'POST', body: JSON.stringify([trackerEvent({ eventId: id, sessionId: `s-${id.slice(0, 3)}` })]) });
+            const res = await fetch(`${url}/collect`, {
+              method: 'POST',
+              body: JSON.stringify([trackerEvent({ eventId: id, sessionId: `s-${id.slice(0, 3)}` })]),
+            });
             await res.arrayBuffer();
             answered.set(id, res.status);
           } catch {
@@ -54,7 +71,12 @@ describe('collector process', () => {
       await new Promise((r) => setTimeout(r, 400));
       child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 100));
-      healthDuringDrain.push(await fetch(`${url}/health`).then((r) => r.status, () => 0));
+      healthDuringDrain.push(
+        await fetch(`${url}/health`).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      );
       expect(await exited).toBe(0);
       running = false;
       await Promise.all(workers);

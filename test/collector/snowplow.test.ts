@@ -81,7 +81,12 @@ describe('Snowplow tracker protocol', () => {
       pageViewId: PAGE_VIEW_ID,
       clientTimestamp: new Date(1763806530120).toISOString(),
       sentTimestamp: new Date(1763806530450).toISOString(),
-      page: { url: 'https://shop.example.com/tea?utm_campaign=winter&utm_source=ads', title: 'Tea', referrerHost: 't.co', referrerMedium: 'social' },
+      page: {
+        url: 'https://shop.example.com/tea?utm_campaign=winter&utm_source=ads',
+        title: 'Tea',
+        referrerHost: 't.co',
+        referrerMedium: 'social',
+      },
       campaign: { name: 'winter', source: 'ads' },
       screen: { width: 1920, height: 1080, viewportWidth: 1280, viewportHeight: 720 },
       locale: { language: 'de-DE', timeZone: 'Europe/Berlin' },
@@ -125,20 +130,43 @@ describe('Snowplow tracker protocol', () => {
         schema: PAYLOAD_DATA,
         data: [
           pageView({ e: 'tr', tr_id: 'order-1', tr_tt: '37.5', tr_cu: 'EUR', tr_tx: '6' }),
-          pageView({ e: 'ti', ti_id: 'order-1', ti_sk: 'tea-42', ti_nm: 'Green tea', ti_ca: 'tea', ti_pr: '12.5', ti_qu: '3', ti_cu: 'EUR' }),
+          pageView({
+            e: 'ti',
+            ti_id: 'order-1',
+            ti_sk: 'tea-42',
+            ti_nm: 'Green tea',
+            ti_ca: 'tea',
+            ti_pr: '12.5',
+            ti_qu: '3',
+            ti_cu: 'EUR',
+          }),
         ],
       }),
     });
     const events = await c.events();
-    expect(events.find((e) => e.eventType === 'transaction')?.commerce).toEqual({ action: 'purchase', orderId: 'order-1', price: 37.5, currency: 'EUR' });
+    expect(events.find((e) => e.eventType === 'transaction')?.commerce).toEqual({
+      action: 'purchase',
+      orderId: 'order-1',
+      price: 37.5,
+      currency: 'EUR',
+    });
     expect(events.find((e) => e.eventType === 'transactionItem')?.commerce).toEqual({
-      action: 'purchase', orderId: 'order-1', productId: 'tea-42', category: 'tea', quantity: 3, price: 12.5, currency: 'EUR',
+      action: 'purchase',
+      orderId: 'order-1',
+      productId: 'tea-42',
+      category: 'tea',
+      quantity: 3,
+      price: 12.5,
+      currency: 'EUR',
     });
   });
 
   it('keeps the sp cookie across requests and uses it when the tracker sends no duid', async () => {
     const first = await fetch(`${c.url}/i?${new URLSearchParams(pageView({ duid: '' }))}`);
-    const sp = first.headers.getSetCookie().find((s) => s.startsWith('sp='))!.split(';')[0];
+    const sp = first.headers
+      .getSetCookie()
+      .find((s) => s.startsWith('sp='))!
+      .split(';')[0];
     await fetch(`${c.url}/i?${new URLSearchParams(pageView({ duid: '' }))}`, { headers: { Cookie: sp } });
     const [a, b] = await c.events();
     expect(a.partyId).toBe(sp.slice(3));
@@ -161,7 +189,11 @@ describe('Snowplow tracker protocol', () => {
 
     it.each([
       ['not JSON', '{"schema":', /^body is not valid JSON/],
-      ['wrong envelope schema', JSON.stringify({ schema: 'iglu:com.acme/x/jsonschema/1-0-0', data: [{}] }), /^schema: must be iglu:com\.snowplowanalytics\.snowplow\/payload_data/],
+      [
+        'wrong envelope schema',
+        JSON.stringify({ schema: 'iglu:com.acme/x/jsonschema/1-0-0', data: [{}] }),
+        /^schema: must be iglu:com\.snowplowanalytics\.snowplow\/payload_data/,
+      ],
       ['empty data', JSON.stringify({ schema: PAYLOAD_DATA, data: [] }), /^data: must be a non-empty array/],
       ['non-string value', JSON.stringify({ schema: PAYLOAD_DATA, data: [{ e: 'pv', tv: 1 }] }), /^data\[0\]\.tv: must be a string/],
     ])('%s → 400 with the reason, kept on the bad stream', async (_name, body, reason) => {

@@ -49,7 +49,9 @@ describe('validateEvent rejects malformed events with a reason naming the field'
 
   it('properties with a key over the length limit', () => {
     const key = 'k'.repeat(LIMITS.propertyName + 1);
-    expect(reasonFor({ ...sampleEvent(), properties: { [key]: 1 } })).toBe(`properties: key "${key.slice(0, 40)}…" is longer than ${LIMITS.propertyName} characters`);
+    expect(reasonFor({ ...sampleEvent(), properties: { [key]: 1 } })).toBe(
+      `properties: key "${key.slice(0, 40)}…" is longer than ${LIMITS.propertyName} characters`,
+    );
     expect(validateEvent({ ...sampleEvent(), properties: { [key.slice(1)]: 1, 'multi\nline': 2 } }).ok).toBe(true);
   });
 

@@ -1,4 +1,15 @@
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +28,10 @@ describe('durable log (the local Kafka stand-in)', () => {
 
   it('places records by key hash, numbers offsets per partition and reads them back after a reopen', async () => {
     const log = await DurableLog.open(dir, { events: 3 });
-    await log.append('events', ['a', 'b', 'c', 'd', 'a'].map((k, i) => rec(k, `v${i}`)));
+    await log.append(
+      'events',
+      ['a', 'b', 'c', 'd', 'a'].map((k, i) => rec(k, `v${i}`)),
+    );
     await log.close();
     const again = await DurableLog.open(dir, { events: 3 });
     const p = partitionFor(Buffer.from('a'), 3);
@@ -34,7 +48,8 @@ describe('durable log (the local Kafka stand-in)', () => {
   });
 
   const segment = (topic: string, p = 0, base = 0) => join(dir, topic, String(p), `${String(base).padStart(20, '0')}.log`);
-  const valuesOf = async (log: DurableLog, topic: string, p = 0) => (await log.read(topic, p, 0, 1000)).map((r) => [r.offset, r.value.toString()]);
+  const valuesOf = async (log: DurableLog, topic: string, p = 0) =>
+    (await log.read(topic, p, 0, 1000)).map((r) => [r.offset, r.value.toString()]);
 
   it('cuts a torn tail at open, keeps every complete record and reports the cut', async () => {
     const log = await DurableLog.open(dir, { t: 1 });
@@ -45,14 +60,23 @@ describe('durable log (the local Kafka stand-in)', () => {
     appendFileSync(file, Buffer.from([0, 0, 0, 40, 1, 2, 3])); // a frame header promising more than was written
     const torn = await DurableLog.open(dir, { t: 1 });
     expect(statSync(file).size).toBe(size);
-    expect(torn.damage).toEqual([expect.objectContaining({ kind: 'torn', message: expect.stringContaining('7 bytes of an unfinished write cut') })]);
+    expect(torn.damage).toEqual([
+      expect.objectContaining({ kind: 'torn', message: expect.stringContaining('7 bytes of an unfinished write cut') }),
+    ]);
     await torn.append('t', [rec('k', 'three')]);
-    expect(await valuesOf(torn, 't')).toEqual([[0, 'one'], [1, 'two'], [2, 'three']]);
+    expect(await valuesOf(torn, 't')).toEqual([
+      [0, 'one'],
+      [1, 'two'],
+      [2, 'three'],
+    ]);
     await torn.close();
 
     truncateSync(file, statSync(file).size - 3); // the last record loses its end
     const cut = await DurableLog.open(dir, { t: 1 });
-    expect(await valuesOf(cut, 't')).toEqual([[0, 'one'], [1, 'two']]);
+    expect(await valuesOf(cut, 't')).toEqual([
+      [0, 'one'],
+      [1, 'two'],
+    ]);
     await cut.close();
   });
 
@@ -66,8 +90,17 @@ describe('durable log (the local Kafka stand-in)', () => {
     bytes[Math.floor(frame * 1.5)] ^= 0xff;
     writeFileSync(file, bytes);
     const again = await DurableLog.open(dir, { t: 1 });
-    expect(await valuesOf(again, 't')).toEqual([[0, 'one'], [2, 'three'], [3, 'four']]);
-    expect(again.damage).toEqual([expect.objectContaining({ kind: 'skipped', message: expect.stringMatching(/unreadable bytes .* skipped \(offsets between 0 and 2\)/) })]);
+    expect(await valuesOf(again, 't')).toEqual([
+      [0, 'one'],
+      [2, 'three'],
+      [3, 'four'],
+    ]);
+    expect(again.damage).toEqual([
+      expect.objectContaining({
+        kind: 'skipped',
+        message: expect.stringMatching(/unreadable bytes .* skipped \(offsets between 0 and 2\)/),
+      }),
+    ]);
     expect(readFileSync(`${file}.quarantine`).length).toBeGreaterThan(0);
     expect(again.highWatermark('t', 0)).toBe(4);
     await again.append('t', [rec('k', 'five')]);
@@ -82,7 +115,10 @@ describe('durable log (the local Kafka stand-in)', () => {
     truncateSync(segment('t'), 0); // the acknowledged frames are gone (a damaged disk, a restored backup)
     const again = await DurableLog.open(dir, { t: 1 });
     again.checkCommitted('aggregator', 't', 0, 3);
-    expect(again.damage.at(-1)).toMatchObject({ kind: 'cut', message: 'aggregator committed t-0 up to 3 but the log ends at 0: offsets 0–2 are gone; new records start at 3' });
+    expect(again.damage.at(-1)).toMatchObject({
+      kind: 'cut',
+      message: 'aggregator committed t-0 up to 3 but the log ends at 0: offsets 0–2 are gone; new records start at 3',
+    });
     await again.append('t', [rec('k', 'four')]);
     expect(await valuesOf(again, 't')).toEqual([[3, 'four']]);
     await again.close();
@@ -123,7 +159,10 @@ describe('durable log (the local Kafka stand-in)', () => {
     mkdirSync(join(dir, 't'), { recursive: true });
     writeFileSync(join(dir, 't', '0.log'), Buffer.concat([old('one'), old('two')]));
     const log = await DurableLog.open(dir, { t: 1 });
-    expect(await valuesOf(log, 't')).toEqual([[0, 'one'], [1, 'two']]);
+    expect(await valuesOf(log, 't')).toEqual([
+      [0, 'one'],
+      [1, 'two'],
+    ]);
     await log.close();
     expect(existsSync(join(dir, 't', '0.log.converted'))).toBe(true);
   });

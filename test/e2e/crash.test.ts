@@ -21,7 +21,9 @@ function load(url: string, workers = 8) {
     for (let i = 0; running; i++) {
       const eid = crypto.randomUUID();
       try {
-        const res = await fetch(`${url}/p.gif?e=pageView&eid=${eid}&sid=s${w}-${i % 7}&pid=p${w}&url=${encodeURIComponent(`https://shop.example.com/p${i % 5}`)}`);
+        const res = await fetch(
+          `${url}/p.gif?e=pageView&eid=${eid}&sid=s${w}-${i % 7}&pid=p${w}&url=${encodeURIComponent(`https://shop.example.com/p${i % 5}`)}`,
+        );
         if (res.status === 200) acked.push(eid);
         else if (res.status === 503) unavailable++;
         await res.arrayBuffer();
@@ -39,7 +41,14 @@ function archivedIds(dataDir: string): string[] {
     for (const f of readdirSync(d)) {
       const p = join(d, f);
       if (statSync(p).isDirectory()) walk(p);
-      else if (p.endsWith('.ndjson.gz')) out.push(...gunzipSync(readFileSync(p)).toString().trimEnd().split('\n').map((l) => (JSON.parse(l) as { eventId: string }).eventId));
+      else if (p.endsWith('.ndjson.gz'))
+        out.push(
+          ...gunzipSync(readFileSync(p))
+            .toString()
+            .trimEnd()
+            .split('\n')
+            .map((l) => (JSON.parse(l) as { eventId: string }).eventId),
+        );
     }
   };
   walk(join(dataDir, 'archive', 'events'));
@@ -106,31 +115,47 @@ describe('crashes and a full disk', () => {
   })();
   if (!mountable) process.stderr.write('skipping the full-disk test: mounting a tmpfs needs root (CI runs as root)\n');
 
-  (mountable ? it : it.skip)('answers 503 while the disk is full and loses nothing acknowledged once space is back', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'cs-full-'));
-    const logDir = join(dataDir, 'log');
-    mkdirSync(logDir, { recursive: true });
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', logDir]);
-    try {
-      let local = await startLocal({ dataDir, port: 0, log: quietLog });
-      const traffic = load(local.url);
-      await waitFor(async () => traffic.unavailable(), (n) => n > 50, 60_000); // the disk is full
-      expect((await fetch(`${local.url}/health`)).status).toBe(503);
-      execFileSync('mount', ['-o', 'remount,size=64m', logDir]); // space is back
-      const before = traffic.acked.length;
-      await waitFor(async () => traffic.acked.length, (n) => n > before + 200, 60_000);
-      await traffic.stop();
-      await waitFor(async () => local.consumers.map((c) => c.lag()), (lags) => lags.every((l) => l === 0), 60_000);
-      expect(local.consumers.map((c) => c.lastError?.message ?? null)).toEqual([null, null, null]);
-      await local.stop();
-      // A restart reads back everything, cuts nothing.
-      local = await startLocal({ dataDir, port: 0, log: quietLog });
-      expect(local.log.damage).toEqual([]);
-      await local.stop();
-      await expectExactlyOnce(dataDir, traffic.acked);
-    } finally {
-      execFileSync('umount', [logDir]);
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  }, 180_000);
+  (mountable ? it : it.skip)(
+    'answers 503 while the disk is full and loses nothing acknowledged once space is back',
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'cs-full-'));
+      const logDir = join(dataDir, 'log');
+      mkdirSync(logDir, { recursive: true });
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', logDir]);
+      try {
+        let local = await startLocal({ dataDir, port: 0, log: quietLog });
+        const traffic = load(local.url);
+        await waitFor(
+          async () => traffic.unavailable(),
+          (n) => n > 50,
+          60_000,
+        ); // the disk is full
+        expect((await fetch(`${local.url}/health`)).status).toBe(503);
+        execFileSync('mount', ['-o', 'remount,size=64m', logDir]); // space is back
+        const before = traffic.acked.length;
+        await waitFor(
+          async () => traffic.acked.length,
+          (n) => n > before + 200,
+          60_000,
+        );
+        await traffic.stop();
+        await waitFor(
+          async () => local.consumers.map((c) => c.lag()),
+          (lags) => lags.every((l) => l === 0),
+          60_000,
+        );
+        expect(local.consumers.map((c) => c.lastError?.message ?? null)).toEqual([null, null, null]);
+        await local.stop();
+        // A restart reads back everything, cuts nothing.
+        local = await startLocal({ dataDir, port: 0, log: quietLog });
+        expect(local.log.damage).toEqual([]);
+        await local.stop();
+        await expectExactlyOnce(dataDir, traffic.acked);
+      } finally {
+        execFileSync('umount', [logDir]);
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+    180_000,
+  );
 });

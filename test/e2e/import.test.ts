@@ -43,9 +43,15 @@ describe('clickstream import', () => {
     await withData(dir, async (db) => {
       const views = await db.query('SELECT session_id, action, url, views FROM session_action_urls');
       expect(views.map((r) => [`${r.session_id}|${r.action}|${r.url}`, Number(r.views)]).sort()).toEqual([...expected.views].sort());
-      expect(sorted(await db.query('SELECT http_status, SUM(events) AS n FROM http_status_daily GROUP BY 1'), 'http_status', 'n')).toEqual([...expected.status].sort());
-      expect(sorted(await db.query('SELECT brand, SUM(events) AS n FROM brands_daily GROUP BY 1'), 'brand', 'n')).toEqual([...expected.brands].sort());
-      expect(sorted(await db.query('SELECT client_ip, COUNT(*) AS n FROM ip_sessions GROUP BY 1'), 'client_ip', 'n')).toEqual([...expected.ipSessions].sort());
+      expect(sorted(await db.query('SELECT http_status, SUM(events) AS n FROM http_status_daily GROUP BY 1'), 'http_status', 'n')).toEqual(
+        [...expected.status].sort(),
+      );
+      expect(sorted(await db.query('SELECT brand, SUM(events) AS n FROM brands_daily GROUP BY 1'), 'brand', 'n')).toEqual(
+        [...expected.brands].sort(),
+      );
+      expect(sorted(await db.query('SELECT client_ip, COUNT(*) AS n FROM ip_sessions GROUP BY 1'), 'client_ip', 'n')).toEqual(
+        [...expected.ipSessions].sort(),
+      );
       expect(Number((await db.query('SELECT COUNT(*) AS n FROM events'))[0].n)).toBe(18501);
       reference = await dumpAggregates(db);
     });
@@ -63,9 +69,14 @@ describe('clickstream import', () => {
     }
     await withData(dir, async (db) => {
       expect(Number((await db.query('SELECT SUM(events) AS n FROM traffic_hourly'))[0].n)).toBe(10000);
-      expect(sorted(await db.query('SELECT http_status, SUM(events) AS n FROM http_status_daily GROUP BY 1'), 'http_status', 'n')).toEqual([...status].sort());
-      const [first] = await db.query("SELECT MIN(hour) AS first, MAX(hour) AS last FROM traffic_hourly");
-      expect([new Date(first.first as string).toISOString(), new Date(first.last as string).toISOString()]).toEqual(['2015-05-17T10:00:00.000Z', '2015-05-20T21:00:00.000Z']);
+      expect(sorted(await db.query('SELECT http_status, SUM(events) AS n FROM http_status_daily GROUP BY 1'), 'http_status', 'n')).toEqual(
+        [...status].sort(),
+      );
+      const [first] = await db.query('SELECT MIN(hour) AS first, MAX(hour) AS last FROM traffic_hourly');
+      expect([new Date(first.first as string).toISOString(), new Date(first.last as string).toISOString()]).toEqual([
+        '2015-05-17T10:00:00.000Z',
+        '2015-05-20T21:00:00.000Z',
+      ]);
       const [sessions] = await db.query('SELECT COUNT(*) AS n, SUM(events) AS e FROM sessions');
       expect(Number(sessions.e)).toBe(10000);
       expect(Number(sessions.n)).toBeGreaterThan(1000);
@@ -82,7 +93,9 @@ describe('clickstream import', () => {
     const unique = new Map(rows.map((r) => [r.event_id, r]));
     await withData(dir, async (db) => {
       expect(Number((await db.query('SELECT SUM(events) AS n FROM traffic_hourly'))[0].n)).toBe(unique.size);
-      expect(Number((await db.query('SELECT SUM(page_views) AS n FROM traffic_hourly'))[0].n)).toBe([...unique.values()].filter((r) => r.event === 'page_view').length);
+      expect(Number((await db.query('SELECT SUM(page_views) AS n FROM traffic_hourly'))[0].n)).toBe(
+        [...unique.values()].filter((r) => r.event === 'page_view').length,
+      );
       const sessions = new Set([...unique.values()].map((r) => r.domain_sessionid || `import:${r.domain_userid}`));
       expect(Number((await db.query('SELECT COUNT(*) AS n FROM sessions'))[0].n)).toBe(sessions.size);
       expect(Number((await db.query('SELECT COUNT(*) AS n FROM events'))[0].n)).toBe(unique.size);
@@ -93,7 +106,11 @@ describe('clickstream import', () => {
     const dir = tmp();
     const port = await freePort();
     let local = await startLocalMode(dir, port);
-    const importer = spawn(process.execPath, [join(ROOT, 'bin/clickstream.js'), 'import', STREAMSETS_CSV, '--format', 'streamsets-csv', '--time', TIME, '--data-dir', dir], { cwd: ROOT });
+    const importer = spawn(
+      process.execPath,
+      [join(ROOT, 'bin/clickstream.js'), 'import', STREAMSETS_CSV, '--format', 'streamsets-csv', '--time', TIME, '--data-dir', dir],
+      { cwd: ROOT },
+    );
     let stderr = '';
     importer.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const importExit = new Promise<number | null>((resolve) => importer.on('exit', resolve));

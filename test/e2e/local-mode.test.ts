@@ -14,7 +14,14 @@ function archived(dir: string): ClickEvent[] {
     for (const f of readdirSync(d)) {
       const p = join(d, f);
       if (statSync(p).isDirectory()) walk(p);
-      else if (p.endsWith('.ndjson.gz')) out.push(...gunzipSync(readFileSync(p)).toString().trimEnd().split('\n').map((l) => JSON.parse(l) as ClickEvent));
+      else if (p.endsWith('.ndjson.gz'))
+        out.push(
+          ...gunzipSync(readFileSync(p))
+            .toString()
+            .trimEnd()
+            .split('\n')
+            .map((l) => JSON.parse(l) as ClickEvent),
+        );
     }
   };
   walk(join(dir, 'archive', 'events'));
@@ -35,7 +42,9 @@ describeBrowser('end to end: a browser on the demo shop against `clickstream sta
     const local = await startLocalMode(dataDir, port);
     try {
       const page = await browser.newPage();
-      await page.goto(`${local.url}/?utm_source=newsletter&utm_medium=email&utm_campaign=winter-sale`, { referer: 'https://mail.google.com/' });
+      await page.goto(`${local.url}/?utm_source=newsletter&utm_medium=email&utm_campaign=winter-sale`, {
+        referer: 'https://mail.google.com/',
+      });
       await page.click('.banner');
       await page.evaluate(() => (document.getElementById('intro') as HTMLVideoElement).play());
       await page.waitForTimeout(300);
@@ -62,15 +71,25 @@ describeBrowser('end to end: a browser on the demo shop against `clickstream sta
         if (custom.some((c) => c.event_type === 'formSubmit')) break;
         await new Promise((r) => setTimeout(r, 200));
       }
-      expect(custom).toEqual(expect.arrayContaining([
-        { event_type: 'click', event_name: 'banner-click', events: 1 },
-        { event_type: 'click', event_name: 'addtocart', events: 1 },
-        { event_type: 'click', event_name: 'purchase', events: 1 },
-        { event_type: 'formSubmit', event_name: 'checkout', events: 1 },
-        { event_type: 'mediaEvent', event_name: 'play', events: 1 },
-      ]));
-      const pages = JSON.parse(clickstream(['query', 'top-pages', '--format', 'json', '--data-dir', dataDir]).stdout) as { path: string; views: number }[];
-      expect(Object.fromEntries(pages.map((p) => [p.path, Number(p.views)]))).toEqual({ '/': 1, '/product/tea-42': 1, '/cart': 1, '/checkout': 1 });
+      expect(custom).toEqual(
+        expect.arrayContaining([
+          { event_type: 'click', event_name: 'banner-click', events: 1 },
+          { event_type: 'click', event_name: 'addtocart', events: 1 },
+          { event_type: 'click', event_name: 'purchase', events: 1 },
+          { event_type: 'formSubmit', event_name: 'checkout', events: 1 },
+          { event_type: 'mediaEvent', event_name: 'play', events: 1 },
+        ]),
+      );
+      const pages = JSON.parse(clickstream(['query', 'top-pages', '--format', 'json', '--data-dir', dataDir]).stdout) as {
+        path: string;
+        views: number;
+      }[];
+      expect(Object.fromEntries(pages.map((p) => [p.path, Number(p.views)]))).toEqual({
+        '/': 1,
+        '/product/tea-42': 1,
+        '/cart': 1,
+        '/checkout': 1,
+      });
 
       const campaign = clickstream(['query', 'campaign-now', '--format', 'csv', '--data-dir', dataDir]);
       expect(campaign.stdout.split('\n')[0]).toBe('source,medium,campaign,sessions,visitors,page_views,bounce_pct');
@@ -95,7 +114,12 @@ describeBrowser('end to end: a browser on the demo shop against `clickstream sta
       expect(sessions.entry).toMatch(/\/\?utm_source=newsletter/);
       const inArchive = archived(dataDir);
       expect(new Set(inArchive.map((e) => e.eventId))).toEqual(new Set(raw.map((r) => String(r.event_id).trim())));
-      expect(raw.filter((r) => r.event_type === 'pageView').map((r) => r.page_path)).toEqual(['/', '/product/tea-42', '/cart', '/checkout']);
+      expect(raw.filter((r) => r.event_type === 'pageView').map((r) => r.page_path)).toEqual([
+        '/',
+        '/product/tea-42',
+        '/cart',
+        '/checkout',
+      ]);
       expect(raw.every((r) => r.campaign_name === 'winter-sale' || r.page_path !== '/')).toBe(true);
     } finally {
       await log.close();
@@ -121,11 +145,20 @@ describe('clickstream CLI errors', () => {
       expect(format.status).toBe(1);
       expect(format.stderr).toMatch(/is not an Apache combined log: line 1: not in Apache combined log format/);
       const badFormat = clickstream(['import', 'x', '--format', 'excel', '--data-dir', dir]);
-      expect(badFormat.stderr).toMatch(/option '--format <format>' argument 'excel' is invalid. Allowed choices are streamsets-csv, apache-combined, snowplow-csv/);
+      expect(badFormat.stderr).toMatch(
+        /option '--format <format>' argument 'excel' is invalid. Allowed choices are streamsets-csv, apache-combined, snowplow-csv/,
+      );
       const since = clickstream(['query', 'top-pages', '--since', 'someday', '--data-dir', dir]);
       expect(since.stderr).toMatch(/--since "someday": use a duration like 30m/);
       // No credentials and no instance metadata: the SDK fails before any network call.
-      const noAws = { AWS_EC2_METADATA_DISABLED: 'true', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', AWS_CONFIG_FILE: join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') };
+      const noAws = {
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_ACCESS_KEY_ID: '',
+        AWS_SECRET_ACCESS_KEY: '',
+        AWS_PROFILE: '',
+        AWS_CONFIG_FILE: join(dir, 'none'),
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+      };
       const redshift = clickstream(['query', 'top-pages', '--workgroup', 'wg', '--region', 'eu-west-1'], noAws);
       expect(redshift.status).toBe(1);
       // (Node 20 also prints the AWS SDK's own runtime warning; our error is one line.)

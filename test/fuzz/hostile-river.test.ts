@@ -28,17 +28,44 @@ const stored = (v: string | number | boolean | null) => (typeof v === 'string' ?
 /** Percent-encoding for a URL path (which cannot carry lone surrogates: they go raw in the other branch). */
 const enc = (s: string) => encodeURIComponent(String(stored(s)));
 const PROTO_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
-const MARKUP = ['\u0000', '\uD800', 'a\uDFFFb', '\u2028', '\r\nSet-Cookie: x=1', "'; DROP TABLE events; --", '\\', "O'Brien\\'", '<img src=x onerror=alert(1)>', '"><script>alert(1)</script>', '${7*7}', '%00%ff'];
+const MARKUP = [
+  '\u0000',
+  '\uD800',
+  'a\uDFFFb',
+  '\u2028',
+  '\r\nSet-Cookie: x=1',
+  "'; DROP TABLE events; --",
+  '\\',
+  "O'Brien\\'",
+  '<img src=x onerror=alert(1)>',
+  '"><script>alert(1)</script>',
+  '${7*7}',
+  '%00%ff',
+];
 /** Strings an attacker would try, within a field's length: every Unicode class, lone surrogates, NUL, markup, SQL, CR/LF. */
 const text = (max: number) =>
-  fc.oneof(fc.string({ unit: 'binary', maxLength: Math.min(max, 40) }), fc.constantFrom(...MARKUP), fc.string({ unit: 'grapheme', minLength: 1, maxLength: max }).filter((v) => [...v].length <= max));
+  fc.oneof(
+    fc.string({ unit: 'binary', maxLength: Math.min(max, 40) }),
+    fc.constantFrom(...MARKUP),
+    fc.string({ unit: 'grapheme', minLength: 1, maxLength: max }).filter((v) => [...v].length <= max),
+  );
 const hostileString = fc.oneof(text(40), fc.constant('🍵'.repeat(300)));
 const key = fc.oneof(fc.constantFrom(...PROTO_KEYS), fc.string({ unit: 'binary', maxLength: 12 }));
-const leaf = fc.oneof(text(40), fc.double(), fc.constantFrom(1e308, -1e308, -0, Number.MAX_SAFE_INTEGER + 2), fc.boolean(), fc.constant(null));
+const leaf = fc.oneof(
+  text(40),
+  fc.double(),
+  fc.constantFrom(1e308, -1e308, -0, Number.MAX_SAFE_INTEGER + 2),
+  fc.boolean(),
+  fc.constant(null),
+);
 /** Free-form properties: prototype keys and markup are data here, and must come back as data. */
-const properties = fc.dictionary(key, fc.oneof(leaf, fc.array(leaf, { maxLength: 3 }), fc.dictionary(key, leaf, { maxKeys: 3 })), { maxKeys: 6 });
+const properties = fc.dictionary(key, fc.oneof(leaf, fc.array(leaf, { maxLength: 3 }), fc.dictionary(key, leaf, { maxKeys: 3 })), {
+  maxKeys: 6,
+});
 const deep = (depth: number): unknown => (depth === 0 ? 'bottom' : { a: [deep(depth - 1)] });
-const validTime = fc.date({ min: new Date(Date.UTC(1970, 0, 1)), max: new Date(Date.UTC(2099, 11, 31)), noInvalidDate: true }).map((d) => d.toISOString());
+const validTime = fc
+  .date({ min: new Date(Date.UTC(1970, 0, 1)), max: new Date(Date.UTC(2099, 11, 31)), noInvalidDate: true })
+  .map((d) => d.toISOString());
 const ids = ['0:a:party', '0:b:party', 'session-1', 'session-2', '0:x:~_:.!-'];
 /** A small pool, so duplicate event ids (a client retry, an attacker replay) happen often. */
 const eventIds = Array.from({ length: 12 }, () => crypto.randomUUID());
@@ -54,17 +81,36 @@ const validEvent = fc.record(
     userId: text(256),
     partyId: fc.constantFrom(...ids),
     sessionId: fc.constantFrom(...ids),
-    clientTimestamp: fc.oneof(validTime, fc.constantFrom('2026-11-22T10:00:00.123456+05:00', '2099-12-31T23:59:59Z', '1970-01-01T00:00:00Z')),
+    clientTimestamp: fc.oneof(
+      validTime,
+      fc.constantFrom('2026-11-22T10:00:00.123456+05:00', '2099-12-31T23:59:59Z', '1970-01-01T00:00:00Z'),
+    ),
     properties,
-    page: fc.record({ url: pageUrl, title: text(1024), referrer: fc.constantFrom('https://www.google.com/', 'javascript:alert(1)', '') }, { requiredKeys: ['url'] }),
-    commerce: fc.record({ price: fc.double({ min: -1e12, max: 1e12, noNaN: true }), quantity: fc.integer({ min: -1000000, max: 1000000 }), brand: text(256) }),
+    page: fc.record(
+      { url: pageUrl, title: text(1024), referrer: fc.constantFrom('https://www.google.com/', 'javascript:alert(1)', '') },
+      { requiredKeys: ['url'] },
+    ),
+    commerce: fc.record({
+      price: fc.double({ min: -1e12, max: 1e12, noNaN: true }),
+      quantity: fc.integer({ min: -1000000, max: 1000000 }),
+      brand: text(256),
+    }),
   },
   { requiredKeys: ['eventId', 'eventType', 'partyId', 'sessionId'] },
 );
 /** One thing an attacker breaks; each must be refused with a reason, never stored, never crash a store. */
 const breakage = fc.oneof(
   fc.record({ eventId: fc.oneof(hostileString, fc.constantFrom(`urn:uuid:${eventIds[0]}`, `{${eventIds[1]}}`)) }),
-  fc.record({ clientTimestamp: fc.constantFrom('2026-02-30T10:00:00Z', '2026-11-22T23:59:60Z', '0000-01-01T00:00:00Z', '+275760-09-13T00:00:00.000Z', 'now', '2100-01-01T00:00:00Z') }),
+  fc.record({
+    clientTimestamp: fc.constantFrom(
+      '2026-02-30T10:00:00Z',
+      '2026-11-22T23:59:60Z',
+      '0000-01-01T00:00:00Z',
+      '+275760-09-13T00:00:00.000Z',
+      'now',
+      '2100-01-01T00:00:00Z',
+    ),
+  }),
   fc.record({ properties: fc.integer({ min: 17, max: 40 }).map(deep) }),
   fc.record({ properties: fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }), leaf, { minKeys: 65, maxKeys: 70 }) }),
   fc.record({ sessionId: hostileString }),
@@ -74,19 +120,56 @@ const breakage = fc.oneof(
 );
 const trackerEvent = fc
   .tuple(validEvent, fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: breakage }))
-  .map(([event, broken]) => (broken ? JSON.parse(`${JSON.stringify(event).slice(0, -1)},${JSON.stringify(broken).slice(1)}`.replace(',}', '}')) : event));
+  .map(([event, broken]) =>
+    broken ? JSON.parse(`${JSON.stringify(event).slice(0, -1)},${JSON.stringify(broken).slice(1)}`.replace(',}', '}')) : event,
+  );
 
 /** One hostile request: what to send, and the event ids a 2xx may have accepted. */
 type Hostile = { path: string; init?: RequestInit };
 const request: fc.Arbitrary<Hostile> = fc.oneof(
-  fc.array(trackerEvent, { minLength: 1, maxLength: 5 }).map((events) => ({ path: '/collect', init: { method: 'POST', body: JSON.stringify({ events }) } })),
-  fc.record({ e: fc.constantFrom('pageView', 'custom', 'pageView', 'nope'), n: text(256), eid: eventId, pid: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...ids) }, { weight: 1, arbitrary: hostileString }), sid: fc.constantFrom(...ids), url: pageUrl, ts: fc.oneof({ weight: 4, arbitrary: fc.bigInt({ min: 0n, max: 4102444800000n }).map(String) }, { weight: 1, arbitrary: fc.constantFrom('-1', '99999999999999999', 'abc') }), p: properties.map((v) => JSON.stringify(v)) }).map((q) => ({
-    path: `/p.gif?${new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)]))}`,
-  })),
-  fc.record({ eid: eventId, dtm: fc.oneof({ weight: 4, arbitrary: fc.bigInt({ min: 0n, max: 4102444800000n }).map(String) }, { weight: 1, arbitrary: fc.constantFrom('-5', '99999999999999999', '1e3') }), url: pageUrl, duid: fc.constantFrom(...ids), sid: fc.constantFrom(...ids), nuid: hostileString, ue: properties }).map((q) => ({
-    path: `/i?${new URLSearchParams({ e: 'ue', tv: 'js-4', p: 'web', eid: q.eid, dtm: q.dtm, url: q.url, duid: q.duid, sid: q.sid, nuid: q.nuid, ue_pr: JSON.stringify({ schema: 'iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0', data: { schema: 'iglu:com.acme/x/jsonschema/1-0-0', data: q.ue } }) })}`,
-  })),
-  fc.oneof(fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)), fc.integer({ min: 1, max: 30000 }).map((n) => '['.repeat(n)), fc.constant(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]))).map((body) => ({ path: '/collect', init: { method: 'POST', body } })),
+  fc
+    .array(trackerEvent, { minLength: 1, maxLength: 5 })
+    .map((events) => ({ path: '/collect', init: { method: 'POST', body: JSON.stringify({ events }) } })),
+  fc
+    .record({
+      e: fc.constantFrom('pageView', 'custom', 'pageView', 'nope'),
+      n: text(256),
+      eid: eventId,
+      pid: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...ids) }, { weight: 1, arbitrary: hostileString }),
+      sid: fc.constantFrom(...ids),
+      url: pageUrl,
+      ts: fc.oneof(
+        { weight: 4, arbitrary: fc.bigInt({ min: 0n, max: 4102444800000n }).map(String) },
+        { weight: 1, arbitrary: fc.constantFrom('-1', '99999999999999999', 'abc') },
+      ),
+      p: properties.map((v) => JSON.stringify(v)),
+    })
+    .map((q) => ({
+      path: `/p.gif?${new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)]))}`,
+    })),
+  fc
+    .record({
+      eid: eventId,
+      dtm: fc.oneof(
+        { weight: 4, arbitrary: fc.bigInt({ min: 0n, max: 4102444800000n }).map(String) },
+        { weight: 1, arbitrary: fc.constantFrom('-5', '99999999999999999', '1e3') },
+      ),
+      url: pageUrl,
+      duid: fc.constantFrom(...ids),
+      sid: fc.constantFrom(...ids),
+      nuid: hostileString,
+      ue: properties,
+    })
+    .map((q) => ({
+      path: `/i?${new URLSearchParams({ e: 'ue', tv: 'js-4', p: 'web', eid: q.eid, dtm: q.dtm, url: q.url, duid: q.duid, sid: q.sid, nuid: q.nuid, ue_pr: JSON.stringify({ schema: 'iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0', data: { schema: 'iglu:com.acme/x/jsonschema/1-0-0', data: q.ue } }) })}`,
+    })),
+  fc
+    .oneof(
+      fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
+      fc.integer({ min: 1, max: 30000 }).map((n) => '['.repeat(n)),
+      fc.constant(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])),
+    )
+    .map((body) => ({ path: '/collect', init: { method: 'POST', body } })),
 );
 
 function archivedLines(dir: string): string[] {
@@ -135,7 +218,11 @@ describe('the local river under generated hostile requests', () => {
     expect((await fetch(`${local.url}/health`)).status).toBe(200);
 
     // No consumer stalls: lag returns to 0 with no error.
-    await waitFor(async () => local.consumers.map((c) => [c.lag(), c.lastError?.message ?? null]), (s) => s.every(([lag, err]) => lag === 0 && err === null), 60_000);
+    await waitFor(
+      async () => local.consumers.map((c) => [c.lag(), c.lastError?.message ?? null]),
+      (s) => s.every(([lag, err]) => lag === 0 && err === null),
+      60_000,
+    );
 
     const logged: ClickEvent[] = [];
     const values: string[] = [];
@@ -161,12 +248,14 @@ describe('the local river under generated hostile requests', () => {
         k === 'referrer' && sent[k] === ''
           ? stored[k] === undefined
           : k === 'page'
-          ? Object.hasOwn(stored, k) && holds(stored[k] as Record<string, unknown>, sent[k] as Record<string, unknown>)
-          : Object.hasOwn(stored, k) && JSON.stringify(stored[k]) === JSON.stringify(sent[k]),
+            ? Object.hasOwn(stored, k) && holds(stored[k] as Record<string, unknown>, sent[k] as Record<string, unknown>)
+            : Object.hasOwn(stored, k) && JSON.stringify(stored[k]) === JSON.stringify(sent[k]),
       );
     for (const sent of acceptedSent) {
       if (!logged.some((e) => e.eventId === sent.eventId && holds(e as unknown as Record<string, unknown>, sent))) {
-        expect({ sent, stored: logged.filter((e) => e.eventId === sent.eventId) }).toBe('an accepted event stored with every field it sent');
+        expect({ sent, stored: logged.filter((e) => e.eventId === sent.eventId) }).toBe(
+          'an accepted event stored with every field it sent',
+        );
       }
     }
 
@@ -183,7 +272,8 @@ describe('the local river under generated hostile requests', () => {
       return COLUMNS.every((c, i) => {
         const got = row[c.name];
         const want = expected[i];
-        if (c.sqlType === 'TIMESTAMP') return (got === null ? null : (got as Date).getTime()) === (want === null ? null : Date.parse(String(want)));
+        if (c.sqlType === 'TIMESTAMP')
+          return (got === null ? null : (got as Date).getTime()) === (want === null ? null : Date.parse(String(want)));
         if (c.sqlType === 'DOUBLE PRECISION' && want !== null) return Number(got) === want;
         return got === stored(want);
       });
@@ -191,7 +281,8 @@ describe('the local river under generated hostile requests', () => {
     for (const row of rows) {
       const all = copies.get(String(row.event_id))!;
       const candidates = new Set(all.map((e) => e.sessionId)).size === 1 ? [all[0]] : all;
-      if (!candidates.some((e) => matches(row, e))) expect({ row, expected: candidates.map(eventToRow) }).toBe('a stored row equal to the event');
+      if (!candidates.some((e) => matches(row, e)))
+        expect({ row, expected: candidates.map(eventToRow) }).toBe('a stored row equal to the event');
     }
     if (process.env.FUZZ_DEBUG) {
       const reasons = new Map<string, number>();

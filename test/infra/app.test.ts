@@ -21,7 +21,9 @@ const only = (tpl: Template, type: string) => {
 describe('synth', () => {
   it('passes CloudFormation validation and cdk-nag with every finding acknowledged', () => {
     // synthApp() already synthesized: an unacknowledged error would have thrown there.
-    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as { pluginReports: { pluginName: string; violations: unknown[] }[] };
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: { pluginName: string; violations: unknown[] }[];
+    };
     expect(report.pluginReports.map((r) => [r.pluginName, r.violations])).toEqual(report.pluginReports.map((r) => [r.pluginName, []]));
   });
 
@@ -71,11 +73,19 @@ describe('streaming', () => {
 
   it('lets the ESM pollers reach the brokers through the cluster security group itself (port 9098)', () => {
     const [id] = Object.keys(resources(t.streaming, 'AWS::EC2::SecurityGroup'));
-    t.streaming.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { IpProtocol: 'tcp', FromPort: 9098, ToPort: 9098, GroupId: { 'Fn::GetAtt': [id, 'GroupId'] }, SourceSecurityGroupId: { 'Fn::GetAtt': [id, 'GroupId'] } });
+    t.streaming.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 9098,
+      ToPort: 9098,
+      GroupId: { 'Fn::GetAtt': [id, 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [id, 'GroupId'] },
+    });
   });
 
   it('turns off automatic topic creation and requires two in-sync replicas', () => {
-    t.streaming.hasResourceProperties('AWS::MSK::Configuration', { ServerProperties: Match.stringLikeRegexp('auto.create.topics.enable=false[\\s\\S]*min.insync.replicas=2') });
+    t.streaming.hasResourceProperties('AWS::MSK::Configuration', {
+      ServerProperties: Match.stringLikeRegexp('auto.create.topics.enable=false[\\s\\S]*min.insync.replicas=2'),
+    });
   });
 });
 
@@ -94,7 +104,12 @@ describe('storage', () => {
       (m.Properties!.AmazonManagedKafkaEventSourceConfig as { ConsumerGroupId: string }).ConsumerGroupId,
       m.Properties!.MaximumBatchingWindowInSeconds,
     ]);
-    expect(windows.sort()).toEqual([['clickstream-aggregator', 300], ['clickstream-archiver', 1], ['clickstream-archiver-clickstream-bad', 1], ['clickstream-indexer', 1]]);
+    expect(windows.sort()).toEqual([
+      ['clickstream-aggregator', 300],
+      ['clickstream-archiver', 1],
+      ['clickstream-archiver-clickstream-bad', 1],
+      ['clickstream-indexer', 1],
+    ]);
   });
 
   it('keeps the admin password out of the template (a Secrets Manager reference)', () => {
@@ -112,20 +127,34 @@ describe('storage', () => {
 
   it('runs OpenSearch in the VPC over 3 AZs with fine-grained access control, encryption, HTTPS and logs', () => {
     t.storage.hasResourceProperties('AWS::OpenSearchService::Domain', {
-      ClusterConfig: Match.objectLike({ InstanceCount: 3, ZoneAwarenessEnabled: true, ZoneAwarenessConfig: { AvailabilityZoneCount: 3 }, MultiAZWithStandbyEnabled: false }),
+      ClusterConfig: Match.objectLike({
+        InstanceCount: 3,
+        ZoneAwarenessEnabled: true,
+        ZoneAwarenessConfig: { AvailabilityZoneCount: 3 },
+        MultiAZWithStandbyEnabled: false,
+      }),
       NodeToNodeEncryptionOptions: { Enabled: true },
       EncryptionAtRestOptions: { Enabled: true },
       DomainEndpointOptions: Match.objectLike({ EnforceHTTPS: true }),
-      AdvancedSecurityOptions: Match.objectLike({ Enabled: true, InternalUserDatabaseEnabled: false, MasterUserOptions: { MasterUserARN: Match.anyValue() } }),
+      AdvancedSecurityOptions: Match.objectLike({
+        Enabled: true,
+        InternalUserDatabaseEnabled: false,
+        MasterUserOptions: { MasterUserARN: Match.anyValue() },
+      }),
       VPCOptions: Match.objectLike({ SubnetIds: Match.anyValue() }),
-      LogPublishingOptions: Match.objectLike({ SEARCH_SLOW_LOGS: Match.objectLike({ Enabled: true }), AUDIT_LOGS: Match.objectLike({ Enabled: true }) }),
+      LogPublishingOptions: Match.objectLike({
+        SEARCH_SLOW_LOGS: Match.objectLike({ Enabled: true }),
+        AUDIT_LOGS: Match.objectLike({ Enabled: true }),
+      }),
     });
     const domain = only(t.storage, 'AWS::OpenSearchService::Domain');
-    expect(((domain.Properties!.VPCOptions as { SubnetIds: unknown[] }).SubnetIds)).toHaveLength(3);
+    expect((domain.Properties!.VPCOptions as { SubnetIds: unknown[] }).SubnetIds).toHaveLength(3);
   });
 
   it('creates the OpenSearch service-linked role first, tolerating one that already exists', () => {
-    const slr = Object.entries(resources(t.storage, 'Custom::AWS')).find(([, r]) => JSON.stringify(r.Properties).includes('createServiceLinkedRole'));
+    const slr = Object.entries(resources(t.storage, 'Custom::AWS')).find(([, r]) =>
+      JSON.stringify(r.Properties).includes('createServiceLinkedRole'),
+    );
     expect(slr).toBeDefined();
     expect(JSON.stringify(slr![1].Properties)).toContain('InvalidInput');
     const domain = Object.values(resources(t.storage, 'AWS::OpenSearchService::Domain'))[0];
@@ -137,19 +166,38 @@ describe('storage', () => {
     const bucket = resources(t.storage, 'AWS::S3::Bucket')[bucketId];
     expect(bucket.Properties).toMatchObject({
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-      LifecycleConfiguration: { Rules: [expect.objectContaining({ ExpirationInDays: 730, Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }, { StorageClass: 'GLACIER_IR', TransitionInDays: 90 }] })] },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: {
+        Rules: [
+          expect.objectContaining({
+            ExpirationInDays: 730,
+            Transitions: [
+              { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
+              { StorageClass: 'GLACIER_IR', TransitionInDays: 90 },
+            ],
+          }),
+        ],
+      },
     });
     t.storage.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: bucketId },
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
   });
 });
 
 describe('collector', () => {
   it('starts the service only after the rule that lets its tasks reach the brokers exists', () => {
-    const [[ruleId]] = Object.entries(resources(t.collector, 'AWS::EC2::SecurityGroupIngress')).filter(([, r]) => (r.Properties as { FromPort: number }).FromPort === 9098);
+    const [[ruleId]] = Object.entries(resources(t.collector, 'AWS::EC2::SecurityGroupIngress')).filter(
+      ([, r]) => (r.Properties as { FromPort: number }).FromPort === 9098,
+    );
     const service = Object.values(resources(t.collector, 'AWS::ECS::Service'))[0];
     expect([service.DependsOn].flat()).toContain(ruleId);
   });
@@ -157,7 +205,14 @@ describe('collector', () => {
   it('deploys after its topics exist, by depending on the topic constructs (not a manual stack order)', () => {
     expect(stacks.collector.dependencies).toContain(stacks.streaming);
     t.collector.hasResourceProperties('AWS::ECS::TaskDefinition', {
-      ContainerDefinitions: Match.arrayWith([Match.objectLike({ Environment: Match.arrayWith([{ Name: 'KAFKA_TOPIC', Value: 'clickstream' }, { Name: 'KAFKA_BAD_TOPIC', Value: 'clickstream-bad' }]) })]),
+      ContainerDefinitions: Match.arrayWith([
+        Match.objectLike({
+          Environment: Match.arrayWith([
+            { Name: 'KAFKA_TOPIC', Value: 'clickstream' },
+            { Name: 'KAFKA_BAD_TOPIC', Value: 'clickstream-bad' },
+          ]),
+        }),
+      ]),
     });
   });
 
@@ -167,32 +222,50 @@ describe('collector', () => {
       Matcher: { HttpCode: '200' },
       TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: String(DRAIN_SECONDS) }]),
     });
-    t.collector.hasResourceProperties('AWS::ECS::Service', { DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true } }) });
+    t.collector.hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true } }),
+    });
   });
 
   it('gives the container the stop timeout its drain needs, an init process, and an amd64 platform', () => {
     t.collector.hasResourceProperties('AWS::ECS::TaskDefinition', {
-      ContainerDefinitions: [Match.objectLike({ StopTimeout: DRAIN_SECONDS, LinuxParameters: { InitProcessEnabled: true }, PortMappings: [Match.objectLike({ ContainerPort: 8290 })] })],
+      ContainerDefinitions: [
+        Match.objectLike({
+          StopTimeout: DRAIN_SECONDS,
+          LinuxParameters: { InitProcessEnabled: true },
+          PortMappings: [Match.objectLike({ ContainerPort: 8290 })],
+        }),
+      ],
       RuntimePlatform: { CpuArchitecture: 'X86_64', OperatingSystemFamily: 'LINUX' },
     });
   });
 
   it('keeps the collector drain below the stop timeout and the ALB idle timeout below the keep-alive', () => {
-    const def = only(t.collector, 'AWS::ECS::TaskDefinition').Properties!.ContainerDefinitions as { Environment: { Name: string; Value: string }[] }[];
+    const def = only(t.collector, 'AWS::ECS::TaskDefinition').Properties!.ContainerDefinitions as {
+      Environment: { Name: string; Value: string }[];
+    }[];
     const env = Object.fromEntries(def[0].Environment.map((e) => [e.Name, e.Value]));
     expect(Number(env.SHUTDOWN_TIMEOUT_MS)).toBeLessThan(DRAIN_SECONDS * 1000);
     expect(env).toMatchObject({ SINK: 'kafka', TRUSTED_PROXIES: '1', KAFKA_TOPIC: 'clickstream', KAFKA_BAD_TOPIC: 'clickstream-bad' });
     t.collector.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
-      LoadBalancerAttributes: Match.arrayWith([{ Key: 'idle_timeout.timeout_seconds', Value: '60' }, { Key: 'access_logs.s3.enabled', Value: 'true' }]),
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'idle_timeout.timeout_seconds', Value: '60' },
+        { Key: 'access_logs.s3.enabled', Value: 'true' },
+      ]),
     });
   });
 
   it('scales on requests per target and on CPU', () => {
     t.collector.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
-      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: 'ALBRequestCountPerTarget' }) }),
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: 'ALBRequestCountPerTarget' }),
+      }),
     });
     t.collector.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
-      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' }, TargetValue: 60 }),
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+        TargetValue: 60,
+      }),
     });
     t.collector.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
   });
@@ -202,33 +275,81 @@ describe('collector', () => {
       .flatMap((p) => (p.Properties!.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
       .flatMap((s) => [s.Action].flat())
       .filter((a) => a.startsWith('kafka'));
-    expect(actions.sort()).toEqual(['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData', 'kafka-cluster:WriteDataIdempotently', 'kafka:GetBootstrapBrokers']);
+    expect(actions.sort()).toEqual([
+      'kafka-cluster:Connect',
+      'kafka-cluster:DescribeCluster',
+      'kafka-cluster:DescribeTopic',
+      'kafka-cluster:WriteData',
+      'kafka-cluster:WriteDataIdempotently',
+      'kafka:GetBootstrapBrokers',
+    ]);
   });
 
   it('on a domain in a Route 53 zone: a DNS-validated certificate, an alias record, HTTPS, and the tracker pointed at the name', () => {
-    t.collector.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'collect.example.com', ValidationMethod: 'DNS', DomainValidationOptions: [{ DomainName: 'collect.example.com', HostedZoneId: 'Z0123456789ABCDEFGHIJ' }] });
-    t.collector.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'collect.example.com.', Type: 'A', HostedZoneId: 'Z0123456789ABCDEFGHIJ', AliasTarget: Match.anyValue() });
+    t.collector.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'collect.example.com',
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: [{ DomainName: 'collect.example.com', HostedZoneId: 'Z0123456789ABCDEFGHIJ' }],
+    });
+    t.collector.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'collect.example.com.',
+      Type: 'A',
+      HostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      AliasTarget: Match.anyValue(),
+    });
     t.collector.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', Port: 443 });
-    t.collector.hasOutput('TrackerSnippet', { Value: '<script src="https://collect.example.com/clickstream.js" data-collector="https://collect.example.com" defer></script>' });
-    t.collector.hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith([{ Name: 'ALLOWED_ORIGINS', Value: 'https://www.example.com' }]) })] });
+    t.collector.hasOutput('TrackerSnippet', {
+      Value: '<script src="https://collect.example.com/clickstream.js" data-collector="https://collect.example.com" defer></script>',
+    });
+    t.collector.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({ Environment: Match.arrayWith([{ Name: 'ALLOWED_ORIGINS', Value: 'https://www.example.com' }]) }),
+      ],
+    });
   });
 
   it('with allowInsecureHttp only: plain HTTP and cookies without Secure', () => {
-    const http = synthApp({ collector: { hostedZoneId: '', hostedZoneName: '', domainName: '', allowInsecureHttp: true } }).templates.collector;
+    const http = synthApp({ collector: { hostedZoneId: '', hostedZoneName: '', domainName: '', allowInsecureHttp: true } }).templates
+      .collector;
     http.resourceCountIs('AWS::CertificateManager::Certificate', 0);
-    http.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTP', Port: 80, DefaultActions: [Match.objectLike({ Type: 'forward' })] });
-    http.hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith([{ Name: 'COOKIE_SECURE', Value: 'false' }]) })] });
+    http.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Protocol: 'HTTP',
+      Port: 80,
+      DefaultActions: [Match.objectLike({ Type: 'forward' })],
+    });
+    http.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith([{ Name: 'COOKIE_SECURE', Value: 'false' }]) })],
+    });
   });
 
   it('serves HTTPS with secure cookies and redirects HTTP when a certificate is configured', () => {
-    const https = synthApp({ collector: { hostedZoneId: '', hostedZoneName: '', domainName: '', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666' } }).templates.collector;
-    https.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', Port: 443, Certificates: [{ CertificateArn: Match.stringLikeRegexp('certificate/0a1b2c3d') }] });
-    https.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTP', Port: 80, DefaultActions: [Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Protocol: 'HTTPS', Port: '443' }) })] });
-    https.hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith([{ Name: 'COOKIE_SECURE', Value: 'true' }]) })] });
+    const https = synthApp({
+      collector: {
+        hostedZoneId: '',
+        hostedZoneName: '',
+        domainName: '',
+        certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666',
+      },
+    }).templates.collector;
+    https.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Protocol: 'HTTPS',
+      Port: 443,
+      Certificates: [{ CertificateArn: Match.stringLikeRegexp('certificate/0a1b2c3d') }],
+    });
+    https.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Protocol: 'HTTP',
+      Port: 80,
+      DefaultActions: [Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Protocol: 'HTTPS', Port: '443' }) })],
+    });
+    https.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith([{ Name: 'COOKIE_SECURE', Value: 'true' }]) })],
+    });
   });
 
   it('puts a WAF rate rule in front of the ALB by default', () => {
-    t.collector.hasResourceProperties('AWS::WAFv2::WebACL', { Rules: [Match.objectLike({ Statement: { RateBasedStatement: { Limit: 2000, AggregateKeyType: 'IP' } } })] });
+    t.collector.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: [Match.objectLike({ Statement: { RateBasedStatement: { Limit: 2000, AggregateKeyType: 'IP' } } })],
+    });
   });
 });
 
@@ -246,7 +367,9 @@ describe('processing', () => {
         MaximumRetryAttempts: 10,
         BisectBatchOnFunctionError: true,
         DestinationConfig: { OnFailure: { Destination: 'kafka://clickstream-failed' } },
-        AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: expect.stringMatching(/^clickstream-(aggregator|indexer|archiver)(-clickstream-bad)?$/) },
+        AmazonManagedKafkaEventSourceConfig: {
+          ConsumerGroupId: expect.stringMatching(/^clickstream-(aggregator|indexer|archiver)(-clickstream-bad)?$/),
+        },
       });
     }
   });
@@ -258,7 +381,9 @@ describe('processing', () => {
       (m) => (m.Properties!.AmazonManagedKafkaEventSourceConfig as { ConsumerGroupId: string }).ConsumerGroupId,
     );
     expect(new Set(groups).size).toBe(groups.length);
-    const granted = JSON.stringify(Object.values(resources(t.storage, 'AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties!.Roles).includes('ArchiverRole')));
+    const granted = JSON.stringify(
+      Object.values(resources(t.storage, 'AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties!.Roles).includes('ArchiverRole')),
+    );
     expect(granted).toContain(':group/');
     for (const g of ['clickstream-archiver', 'clickstream-archiver-clickstream-bad']) expect(granted).toContain(`/${g}"`);
   });
@@ -272,7 +397,15 @@ describe('processing', () => {
         .flatMap((p) => (p.Properties!.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
         .flatMap((st) => [st.Action].flat());
       expect(actions).toEqual(
-        expect.arrayContaining(['kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration', 'kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData', 'kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup', 'kafka-cluster:WriteDataIdempotently']),
+        expect.arrayContaining([
+          'kafka-cluster:Connect',
+          'kafka-cluster:DescribeClusterDynamicConfiguration',
+          'kafka-cluster:DescribeTopic',
+          'kafka-cluster:ReadData',
+          'kafka-cluster:DescribeGroup',
+          'kafka-cluster:AlterGroup',
+          'kafka-cluster:WriteDataIdempotently',
+        ]),
       );
     }
   });
@@ -285,7 +418,9 @@ describe('processing', () => {
     const processors = Object.values(resources(t.processing, 'AWS::Lambda::Function')).filter((fn) => fn.Properties!.MemorySize === 1024);
     expect(processors).toHaveLength(3);
     for (const fn of processors) {
-      expect((fn.Properties!.Environment as { Variables: Record<string, string> }).Variables.NODE_OPTIONS).toBe('--enable-source-maps --max-semi-space-size=64');
+      expect((fn.Properties!.Environment as { Variables: Record<string, string> }).Variables.NODE_OPTIONS).toBe(
+        '--enable-source-maps --max-semi-space-size=64',
+      );
     }
   });
 
@@ -309,7 +444,12 @@ describe('processing', () => {
         .map((s) => JSON.stringify(s.Resource).match(/"\/[^"]*"/)?.[0]);
     expect(putsOf('AggregatorRole')).toEqual(['"/bad/aggregator/*"']);
     expect(putsOf('IndexerRole')).toEqual(['"/bad/indexer/*"']);
-    const env = (id: RegExp) => (Object.entries(resources(t.processing, 'AWS::Lambda::Function')).find(([k]) => id.test(k))![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    const env = (id: RegExp) =>
+      (
+        Object.entries(resources(t.processing, 'AWS::Lambda::Function')).find(([k]) => id.test(k))![1].Properties!.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
     expect(env(/^Aggregator/).ARCHIVE_BUCKET).toBeDefined();
   });
 });
@@ -321,7 +461,12 @@ describe('monitoring', () => {
     t.monitoring.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: Match.objectLike({ StringEquals: Match.anyValue() }) }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Condition: Match.objectLike({ StringEquals: Match.anyValue() }),
+          }),
         ]),
       },
     });
@@ -355,7 +500,9 @@ describe('logs across all stacks', () => {
     const namespace = Object.entries(resources(t.storage, 'AWS::RedshiftServerless::Namespace'))[0][1];
     const name = (namespace.Properties as { NamespaceName: string }).NamespaceName;
     const exports = (namespace.Properties as { LogExports: string[] }).LogExports;
-    const groups = Object.entries(resources(t.storage, 'AWS::Logs::LogGroup')).filter(([, g]) => String(g.Properties!.LogGroupName).startsWith('/aws/redshift/'));
+    const groups = Object.entries(resources(t.storage, 'AWS::Logs::LogGroup')).filter(([, g]) =>
+      String(g.Properties!.LogGroupName).startsWith('/aws/redshift/'),
+    );
     expect(groups.map(([, g]) => g.Properties!.LogGroupName).sort()).toEqual(exports.map((type) => `/aws/redshift/${name}/${type}`).sort());
     expect([namespace.DependsOn].flat()).toEqual(expect.arrayContaining(groups.map(([id]) => id)));
   });
@@ -367,8 +514,15 @@ describe('security across all stacks', () => {
   it('has no IAM Allow statement with a wildcard action', () => {
     const wildcards = all.flatMap((tpl) =>
       Object.values({ ...resources(tpl, 'AWS::IAM::Policy'), ...resources(tpl, 'AWS::IAM::Role') }).flatMap((r) => {
-        const docs = [r.Properties?.PolicyDocument, ...((r.Properties?.Policies as { PolicyDocument: unknown }[] | undefined) ?? []).map((p) => p.PolicyDocument)].filter(Boolean) as { Statement: { Effect: string; Action: string | string[] }[] }[];
-        return docs.flatMap((d) => d.Statement).filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat()).filter((a) => a.includes('*'));
+        const docs = [
+          r.Properties?.PolicyDocument,
+          ...((r.Properties?.Policies as { PolicyDocument: unknown }[] | undefined) ?? []).map((p) => p.PolicyDocument),
+        ].filter(Boolean) as { Statement: { Effect: string; Action: string | string[] }[] }[];
+        return docs
+          .flatMap((d) => d.Statement)
+          .filter((s) => s.Effect === 'Allow')
+          .flatMap((s) => [s.Action].flat())
+          .filter((a) => a.includes('*'));
       }),
     );
     expect(wildcards).toEqual([]);
@@ -377,7 +531,10 @@ describe('security across all stacks', () => {
   it('encrypts the stores we configure at rest (MSK and Redshift Serverless always are)', () => {
     const buckets = all.flatMap((tpl) => Object.values(resources(tpl, 'AWS::S3::Bucket')));
     expect(buckets.length).toBeGreaterThanOrEqual(2);
-    for (const b of buckets) expect(b.Properties!.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+    for (const b of buckets)
+      expect(b.Properties!.BucketEncryption).toEqual({
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      });
     t.storage.hasResourceProperties('AWS::OpenSearchService::Domain', { EncryptionAtRestOptions: { Enabled: true } });
     t.monitoring.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
@@ -385,29 +542,48 @@ describe('security across all stacks', () => {
 
 describe('configuration', () => {
   it('rejects bad values with the key and what is allowed', () => {
-    expect(() => loadConfig(clickstreamContext({ availabilityZones: ['eu-west-1a', 'eu-west-1b'] }))).toThrow(new ConfigError('clickstream.availabilityZones: give exactly 3 distinct AZ names (MSK and OpenSearch place one node per AZ)'));
-    expect(() => loadConfig(clickstreamContext({ msk: { instanceType: 'kafka.t3.small' } }))).toThrow(/^clickstream\.msk\.instanceType: "kafka\.t3\.small" must be a kafka\.m5\.\* or kafka\.m7g\.\* type/);
-    expect(() => loadConfig(clickstreamContext({ redshift: { baseCapacityRpu: 12 } }))).toThrow('clickstream.redshift.baseCapacityRpu: 12 must be 4, or a multiple of 8 from 8 to 1024');
-    expect(() => loadConfig(clickstreamContext({ processing: { batchSize: 20000 } }))).toThrow('clickstream.processing.batchSize: 20000 must be an integer from 1 to 10000');
+    expect(() => loadConfig(clickstreamContext({ availabilityZones: ['eu-west-1a', 'eu-west-1b'] }))).toThrow(
+      new ConfigError('clickstream.availabilityZones: give exactly 3 distinct AZ names (MSK and OpenSearch place one node per AZ)'),
+    );
+    expect(() => loadConfig(clickstreamContext({ msk: { instanceType: 'kafka.t3.small' } }))).toThrow(
+      /^clickstream\.msk\.instanceType: "kafka\.t3\.small" must be a kafka\.m5\.\* or kafka\.m7g\.\* type/,
+    );
+    expect(() => loadConfig(clickstreamContext({ redshift: { baseCapacityRpu: 12 } }))).toThrow(
+      'clickstream.redshift.baseCapacityRpu: 12 must be 4, or a multiple of 8 from 8 to 1024',
+    );
+    expect(() => loadConfig(clickstreamContext({ processing: { batchSize: 20000 } }))).toThrow(
+      'clickstream.processing.batchSize: 20000 must be an integer from 1 to 10000',
+    );
     expect(() => loadConfig(clickstreamContext({ colector: {} }))).toThrow(/^clickstream\.colector: unknown setting/);
-    expect(() => loadConfig(clickstreamContext({ availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] }))).toThrow('clickstream.availabilityZones: "us-east-1a" is not an AZ of eu-west-1');
+    expect(() => loadConfig(clickstreamContext({ availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] }))).toThrow(
+      'clickstream.availabilityZones: "us-east-1a" is not an AZ of eu-west-1',
+    );
     expect(() => loadConfig(clickstreamContext({ openSearch: { instanceType: 't3.small.search' } }))).toThrow(/encryption at rest/);
   });
 
   // Browsers block requests from HTTPS pages to an HTTP collector (mixed content), and send
   // SameSite=None cookies only over HTTPS: a first deploy must not silently end up on HTTP.
   it('fails synth naming the settings when the collector has neither a certificate nor an explicit allowInsecureHttp', () => {
-    const error = /^clickstream\.collector: websites on HTTPS can only send events to an HTTPS collector\. Set collector\.domainName with collector\.hostedZoneId and collector\.hostedZoneName .* or collector\.certificateArn .*collector\.allowInsecureHttp/;
+    const error =
+      /^clickstream\.collector: websites on HTTPS can only send events to an HTTPS collector\. Set collector\.domainName with collector\.hostedZoneId and collector\.hostedZoneName .* or collector\.certificateArn .*collector\.allowInsecureHttp/;
     expect(() => loadConfig({ collector: { allowedOrigins: 'https://www.example.com' } })).toThrow(error);
     expect(() => loadConfig({ collector: { allowedOrigins: 'https://www.example.com', allowInsecureHttp: true } })).not.toThrow();
-    expect(() => loadConfig(clickstreamContext({ collector: { domainName: 'collect.other.org' } }))).toThrow('clickstream.collector.domainName: "collect.other.org" must be a name in the hosted zone example.com, like collect.example.com');
-    expect(() => loadConfig(clickstreamContext({ collector: { hostedZoneId: 'example.com' } }))).toThrow(/^clickstream\.collector\.hostedZoneId: "example\.com" is not a Route 53 hosted zone id/);
+    expect(() => loadConfig(clickstreamContext({ collector: { domainName: 'collect.other.org' } }))).toThrow(
+      'clickstream.collector.domainName: "collect.other.org" must be a name in the hosted zone example.com, like collect.example.com',
+    );
+    expect(() => loadConfig(clickstreamContext({ collector: { hostedZoneId: 'example.com' } }))).toThrow(
+      /^clickstream\.collector\.hostedZoneId: "example\.com" is not a Route 53 hosted zone id/,
+    );
   });
 
   // CORS with credentials: any listed origin may send events carrying the visitor's cookies.
   it('requires the allowed origins (or an explicit "*") and checks each is an origin', () => {
-    expect(() => loadConfig({ collector: { allowInsecureHttp: true } })).toThrow(/^clickstream\.collector\.allowedOrigins: list the sites that may send events/);
-    expect(() => loadConfig({ collector: { allowInsecureHttp: true, allowedOrigins: 'https://www.example.com/shop' } })).toThrow('clickstream.collector.allowedOrigins: "https://www.example.com/shop" is not an origin like https://www.example.com (scheme and host, no path)');
+    expect(() => loadConfig({ collector: { allowInsecureHttp: true } })).toThrow(
+      /^clickstream\.collector\.allowedOrigins: list the sites that may send events/,
+    );
+    expect(() => loadConfig({ collector: { allowInsecureHttp: true, allowedOrigins: 'https://www.example.com/shop' } })).toThrow(
+      'clickstream.collector.allowedOrigins: "https://www.example.com/shop" is not an origin like https://www.example.com (scheme and host, no path)',
+    );
     expect(loadConfig({ collector: { allowInsecureHttp: true, allowedOrigins: '*' } }).collector.allowedOrigins).toBe('*');
   });
 });

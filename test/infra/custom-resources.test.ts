@@ -32,7 +32,12 @@ function cfnEvent(type: 'Create' | 'Update' | 'Delete', props: Record<string, un
 }
 
 describe('migration custom resource', () => {
-  const props = { WorkgroupName: 'wg', Database: 'clickstream', SecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:admin', WriterRoleNames: ['ClickstreamStorage-AggregatorRole-ABC'] };
+  const props = {
+    WorkgroupName: 'wg',
+    Database: 'clickstream',
+    SecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:admin',
+    WriterRoleNames: ['ClickstreamStorage-AggregatorRole-ABC'],
+  };
   beforeEach(() => {
     redshift.reset();
     let n = 0;
@@ -44,7 +49,10 @@ describe('migration custom resource', () => {
 
   it('applies every migration in one transaction each, as the admin secret, then creates and grants the writer user', async () => {
     const result = await migrateHandler(cfnEvent('Create', props));
-    expect(result).toEqual({ PhysicalResourceId: 'clickstream-migrations-clickstream', Data: { Applied: 'V001__raw_events.sql,V002__aggregates.sql' } });
+    expect(result).toEqual({
+      PhysicalResourceId: 'clickstream-migrations-clickstream',
+      Data: { Applied: 'V001__raw_events.sql,V002__aggregates.sql' },
+    });
     const batches = redshift.commandCalls(BatchExecuteStatementCommand).map((c) => c.args[0].input);
     for (const b of batches) expect(b).toMatchObject({ WorkgroupName: 'wg', Database: 'clickstream', SecretArn: props.SecretArn });
     const [v001, v002, grants] = batches.map((b) => b.Sqls!);
@@ -52,8 +60,13 @@ describe('migration custom resource', () => {
     expect(v001.slice(0, -1)).toEqual(splitStatements(migrations[0].sql)); // Redshift SQL as written, plus the record
     expect(v002.slice(0, -1)).toEqual(splitStatements(migrations[1].sql));
     expect(v002.at(-1)).toMatch(/^INSERT INTO schema_migrations .*'V002'/);
-    expect(grants).toEqual(['CREATE USER "IAMR:ClickstreamStorage-AggregatorRole-ABC" PASSWORD DISABLE', 'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "IAMR:ClickstreamStorage-AggregatorRole-ABC"']);
-    expect(redshift.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input.Sql)).toContain('GRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC');
+    expect(grants).toEqual([
+      'CREATE USER "IAMR:ClickstreamStorage-AggregatorRole-ABC" PASSWORD DISABLE',
+      'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "IAMR:ClickstreamStorage-AggregatorRole-ABC"',
+    ]);
+    expect(redshift.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input.Sql)).toContain(
+      'GRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC',
+    );
   });
 
   /**
@@ -72,7 +85,8 @@ describe('migration custom resource', () => {
         for (const sql of sqls) {
           const created = /^CREATE USER "(.*)" PASSWORD DISABLE$/.exec(sql)?.[1];
           const granted = /^GRANT .* TO "(.*)"$/.exec(sql)?.[1];
-          if (created !== undefined && users.has(created.toLowerCase())) throw new Error(`ERROR: user "${created.toLowerCase()}" already exists`);
+          if (created !== undefined && users.has(created.toLowerCase()))
+            throw new Error(`ERROR: user "${created.toLowerCase()}" already exists`);
           if (created !== undefined) users.add(created.toLowerCase());
           else if (granted === undefined || !users.has(granted.toLowerCase())) throw new Error(`ERROR: user "${granted}" does not exist`);
         }
@@ -87,7 +101,9 @@ describe('migration custom resource', () => {
     await ensureWriter(redshiftUsers.executor, 'ClickstreamStorage-AggregatorRole-ABC');
     expect([...redshiftUsers.users]).toEqual(['iamr:clickstreamstorage-aggregatorrole-abc']);
     await expect(ensureWriter(redshiftUsers.executor, 'ClickstreamStorage-AggregatorRole-ABC')).resolves.toBeUndefined(); // a later deploy with a new migration
-    await expect(ensureWriter(foldingRedshift(['iamr:clickstreamstorage-aggregatorrole-abc']).executor, 'ClickstreamStorage-AggregatorRole-ABC')).resolves.toBeUndefined();
+    await expect(
+      ensureWriter(foldingRedshift(['iamr:clickstreamstorage-aggregatorrole-abc']).executor, 'ClickstreamStorage-AggregatorRole-ABC'),
+    ).resolves.toBeUndefined();
   });
 
   it('does not touch the warehouse on delete (the data outlives the stack)', async () => {
@@ -106,7 +122,9 @@ describe('search setup custom resource', () => {
       req.on('end', () => {
         seen.push({ method: req.method!, path: req.url!, body: body ? JSON.parse(body) : undefined });
         if (req.method === 'GET' && req.url!.startsWith('/_plugins/_ism/policies/')) {
-          res.writeHead(policyExists ? 200 : 404, { 'Content-Type': 'application/json' }).end(JSON.stringify(policyExists ? { _seq_no: 7, _primary_term: 2 } : { error: 'not found' }));
+          res
+            .writeHead(policyExists ? 200 : 404, { 'Content-Type': 'application/json' })
+            .end(JSON.stringify(policyExists ? { _seq_no: 7, _primary_term: 2 } : { error: 'not found' }));
           return;
         }
         res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"acknowledged":true}');
@@ -117,7 +135,12 @@ describe('search setup custom resource', () => {
     const region = process.env.AWS_REGION;
     delete process.env.AWS_REGION; // unsigned requests to the local stand-in
     try {
-      const props = { Endpoint: endpoint, Prefix: 'clickstream', RetentionDays: '30', WriterRoleArn: 'arn:aws:iam::123456789012:role/indexer' };
+      const props = {
+        Endpoint: endpoint,
+        Prefix: 'clickstream',
+        RetentionDays: '30',
+        WriterRoleArn: 'arn:aws:iam::123456789012:role/indexer',
+      };
       await searchSetupHandler(cfnEvent('Create', props));
       expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual([
         'PUT /_plugins/_security/api/roles/clickstream_writer',

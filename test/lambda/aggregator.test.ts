@@ -25,7 +25,9 @@ describe('aggregator on the StreamSets sample', () => {
 
   it('counts views per session per action per URL exactly as the CSV says', async () => {
     const rows = await db.query('SELECT session_id, action, url, views FROM session_action_urls');
-    const got = rows.map((r) => [`${r.session_id}|${r.action}|${r.url}`, Number(r.views)] as [string, number]).sort(([a], [b]) => (a < b ? -1 : 1));
+    const got = rows
+      .map((r) => [`${r.session_id}|${r.action}|${r.url}`, Number(r.views)] as [string, number])
+      .sort(([a], [b]) => (a < b ? -1 : 1));
     expect(got).toEqual(expected.views);
   });
 
@@ -88,7 +90,11 @@ describe('aggregator on the StreamSets sample', () => {
    * The real warehouse, made to refuse statements that carry a given event id the way it refuses
    * a value it cannot hold: the statement that fails is a real cast error (SQLSTATE 22P02).
    */
-  const refusing = (db: PgliteExecutor, poison: string, fail = () => db.transaction(["SELECT CAST('poison' AS INTEGER)"])): StatementExecutor => ({
+  const refusing = (
+    db: PgliteExecutor,
+    poison: string,
+    fail = () => db.transaction(["SELECT CAST('poison' AS INTEGER)"]),
+  ): StatementExecutor => ({
     query: (sql) => db.query(sql),
     transaction: (sqls) => (sqls.some((q) => q.includes(poison)) ? fail() : db.transaction(sqls)),
     close: () => db.close(),
@@ -102,8 +108,11 @@ describe('aggregator on the StreamSets sample', () => {
       await applyAll(clean, mskBatches(toLog(events.filter((e) => e !== poisoned)), 1000));
       const kept: Refused[] = [];
       const results = [];
-      for (const b of mskBatches(log, 1000)) results.push(await applyBatch(refusing(other, poisoned.eventId), 'clickstream', b, async (r) => void kept.push(r)));
-      expect(kept.map((r) => [r.event.eventId, r.reason])).toEqual([[poisoned.eventId, expect.stringMatching(/^aggregator: the warehouse refused the event: invalid input syntax/)]]);
+      for (const b of mskBatches(log, 1000))
+        results.push(await applyBatch(refusing(other, poisoned.eventId), 'clickstream', b, async (r) => void kept.push(r)));
+      expect(kept.map((r) => [r.event.eventId, r.reason])).toEqual([
+        [poisoned.eventId, expect.stringMatching(/^aggregator: the warehouse refused the event: invalid input syntax/)],
+      ]);
       expect(results.flatMap((r) => r.poisoned)).toEqual(kept);
       expect(await dumpAggregates(other)).toEqual(await dumpAggregates(clean));
       // The watermark passed it: a replay changes nothing and refuses nothing again.

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { LogConsumer, type Processor } from '../../local/consumer';
 import { DurableLog } from '../../durable-log/log';
 
-const values = (e: MSKEvent) => Object.values(e.records).flat().map((r) => Buffer.from(r.value, 'base64').toString());
+const values = (e: MSKEvent) =>
+  Object.values(e.records)
+    .flat()
+    .map((r) => Buffer.from(r.value, 'base64').toString());
 
 describe('log consumer', () => {
   let dir: string;
@@ -16,7 +19,10 @@ describe('log consumer', () => {
 
   it('hands records over in the MSK event shape and commits only after the processor succeeded', async () => {
     const log = await DurableLog.open(join(dir, 'log'), { t: 2 });
-    await log.append('t', ['a', 'b', 'c'].map((v) => ({ key: Buffer.from(v), value: Buffer.from(v) })));
+    await log.append(
+      't',
+      ['a', 'b', 'c'].map((v) => ({ key: Buffer.from(v), value: Buffer.from(v) })),
+    );
     const seen: string[][] = [];
     let fail = true;
     const processor: Processor = {
@@ -36,7 +42,10 @@ describe('log consumer', () => {
     expect(await consumer.poll()).toBe(true);
     expect(consumer.lag()).toBe(0);
     expect(await consumer.poll()).toBe(false);
-    expect(seen).toEqual([['a', 'b', 'c'], ['a', 'b', 'c']]);
+    expect(seen).toEqual([
+      ['a', 'b', 'c'],
+      ['a', 'b', 'c'],
+    ]);
 
     // A new consumer on the same offsets file resumes after what was committed.
     await log.append('t', [{ key: Buffer.from('d'), value: Buffer.from('d') }]);

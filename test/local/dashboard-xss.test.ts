@@ -35,7 +35,10 @@ describeBrowser('the dashboard with hostile tracked values', () => {
       const res = await fetch(`${local.url}/p.gif?${new URLSearchParams({ e: 'custom', n: p, url })}`);
       expect(res.status).toBe(200);
     }
-    await waitFor(async () => local.consumers.map((c) => c.lag()), (lags) => lags.every((l) => l === 0));
+    await waitFor(
+      async () => local.consumers.map((c) => c.lag()),
+      (lags) => lags.every((l) => l === 0),
+    );
 
     const page = await browser.newPage();
     const dialogs: string[] = [];

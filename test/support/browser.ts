@@ -13,9 +13,11 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export function describeBrowser(name: string, fn: () => void): void {
   if (existsSync(CHROMIUM)) return describe(name, fn);
   if (process.env.REQUIRE_BROWSER === '1') {
-    describe(name, () => it('needs Chromium', () => {
-      throw new Error(`${CHROMIUM} not found: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-    }));
+    describe(name, () =>
+      it('needs Chromium', () => {
+        throw new Error(`${CHROMIUM} not found: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+      }),
+    );
     return;
   }
   process.stderr.write(`skipping "${name}": ${CHROMIUM} not found (apt-get install -y chromium, or bash .ci/run)\n`);
@@ -27,7 +29,16 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
   });
 }
 
@@ -36,7 +47,8 @@ export async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean
   const deadline = Date.now() + timeoutMs;
   let last: T = await read();
   while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last).slice(0, 2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last).slice(0, 2000)}`);
     await new Promise((r) => setTimeout(r, 50));
     last = await read();
   }
@@ -45,4 +57,6 @@ export async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean
 
 /** Events of a type (and name), in received order. */
 export const ofType = (events: ClickEvent[], type: string, name?: string) =>
-  events.filter((e) => e.eventType === type && (name === undefined || e.eventName === name)).sort((a, b) => a.receivedTimestamp.localeCompare(b.receivedTimestamp));
+  events
+    .filter((e) => e.eventType === type && (name === undefined || e.eventName === name))
+    .sort((a, b) => a.receivedTimestamp.localeCompare(b.receivedTimestamp));

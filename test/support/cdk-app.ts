@@ -11,12 +11,23 @@ import { loadConfig } from '../../lib/config';
  * a Route 53 zone (HTTPS with a DNS-validated certificate), accepting events from their site.
  */
 export const USER_SETTINGS = {
-  collector: { domainName: 'collect.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com', allowedOrigins: 'https://www.example.com' },
+  collector: {
+    domainName: 'collect.example.com',
+    hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+    hostedZoneName: 'example.com',
+    allowedOrigins: 'https://www.example.com',
+  },
 };
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const deepMerge = (a: Json, b: Json): Json => Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [k, isObject(a[k]) && isObject(b[k]) ? deepMerge(a[k], b[k]) : k in b ? b[k] : a[k]]));
+const deepMerge = (a: Json, b: Json): Json =>
+  Object.fromEntries(
+    [...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [
+      k,
+      isObject(a[k]) && isObject(b[k]) ? deepMerge(a[k], b[k]) : k in b ? b[k] : a[k],
+    ]),
+  );
 
 /** The `clickstream` context: cdk.json's, then {@link USER_SETTINGS}, then `overrides` (merged key by key). */
 export function clickstreamContext(overrides: Json = {}): Json {
@@ -25,14 +36,22 @@ export function clickstreamContext(overrides: Json = {}): Json {
 }
 
 /** The app as `cdk synth` builds it: same context as cdk.json, with the user's settings and `overrides` for the clickstream key. */
-export function synthApp(overrides: Json = {}): { app: App; stacks: ClickstreamStacks; templates: Record<keyof ClickstreamStacks, Template>; outdir: string } {
+export function synthApp(overrides: Json = {}): {
+  app: App;
+  stacks: ClickstreamStacks;
+  templates: Record<keyof ClickstreamStacks, Template>;
+  outdir: string;
+} {
   const cdkJson = JSON.parse(readFileSync(join(__dirname, '../../cdk.json'), 'utf8')) as { context: Json };
   const outdir = mkdtempSync(join(tmpdir(), 'cs-cdk-'));
   const context = { ...cdkJson.context, clickstream: clickstreamContext(overrides) };
   const app = new App({ outdir, context });
   const stacks = buildApp(app, loadConfig(context.clickstream));
   app.synth();
-  const templates = Object.fromEntries(Object.entries(stacks).map(([k, s]) => [k, Template.fromStack(s)])) as Record<keyof ClickstreamStacks, Template>;
+  const templates = Object.fromEntries(Object.entries(stacks).map(([k, s]) => [k, Template.fromStack(s)])) as Record<
+    keyof ClickstreamStacks,
+    Template
+  >;
   return { app, stacks, templates, outdir };
 }
 

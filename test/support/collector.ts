@@ -69,7 +69,11 @@ export function trackerEvent(overrides: Record<string, unknown> = {}): Record<st
     sessionId: '0:mhx3k2:session',
     pageViewId: '0:view1',
     clientTimestamp: '2026-11-22T10:15:30.120Z',
-    page: { url: 'https://shop.example.com/tea?utm_source=newsletter&utm_medium=email&utm_campaign=winter&gclid=abc', title: 'Tea', referrer: 'https://www.google.de/search?q=tea' },
+    page: {
+      url: 'https://shop.example.com/tea?utm_source=newsletter&utm_medium=email&utm_campaign=winter&gclid=abc',
+      title: 'Tea',
+      referrer: 'https://www.google.de/search?q=tea',
+    },
     screen: { width: 1920, height: 1080, viewportWidth: 1280, viewportHeight: 720 },
     locale: { language: 'en-GB', timeZone: 'Europe/London' },
     ...overrides,

@@ -9,7 +9,10 @@ export const STREAMSETS_CSV = join(DATASETS, 'streamsets-clickstream-schematic-l
 
 /** The StreamSets rows as plain records, read independently of the importer. */
 export function streamsetsRecords(): Record<string, string>[] {
-  const [head, ...lines] = readFileSync(STREAMSETS_CSV, 'utf8').replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);
+  const [head, ...lines] = readFileSync(STREAMSETS_CSV, 'utf8')
+    .replace(/^\uFEFF/, '')
+    .split('\r\n')
+    .filter(Boolean);
   const names = head.split(',').map((h) => h.trim());
   return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [names[i], v])));
 }
@@ -49,4 +52,3 @@ export function streamsetsExpected() {
     total: rows.length,
   };
 }
-

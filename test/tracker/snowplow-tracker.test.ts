@@ -27,7 +27,10 @@ const bundle = buildSync({
 
 function pages(req: IncomingMessage, res: ServerResponse): boolean {
   const path = (req.url ?? '/').split('?')[0];
-  if (path === '/sp.html') send(res, 200, '<!doctype html><html><head><title>Snowplow page</title><script src="/sp.js"></script></head><body>shop</body></html>', { 'Content-Type': 'text/html' });
+  if (path === '/sp.html')
+    send(res, 200, '<!doctype html><html><head><title>Snowplow page</title><script src="/sp.js"></script></head><body>shop</body></html>', {
+      'Content-Type': 'text/html',
+    });
   else if (path === '/sp.js') send(res, 200, bundle, { 'Content-Type': 'application/javascript' });
   else return false;
   return true;
@@ -50,7 +53,10 @@ describeBrowser('an unmodified Snowplow browser tracker pointed at our collector
     const requests: string[] = [];
     page.on('request', (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname}`));
     await page.goto(`${c.url}/sp.html?method=${method}&utm_source=ads&utm_campaign=spring`);
-    const all = await waitFor(() => c.events(), (e) => e.length === 3);
+    const all = await waitFor(
+      () => c.events(),
+      (e) => e.length === 3,
+    );
     await page.close();
 
     expect(requests).toContain(method === 'post' ? 'POST /com.snowplowanalytics.snowplow/tp2' : 'GET /i');
@@ -64,8 +70,14 @@ describeBrowser('an unmodified Snowplow browser tracker pointed at our collector
       campaign: { source: 'ads', name: 'spring' },
       properties: { appId: 'shop' },
     });
-    expect(ofType(all, 'structured')[0]).toMatchObject({ eventName: 'play-video', properties: { category: 'media', action: 'play-video', label: 'intro', value: 2 } });
-    expect(ofType(all, 'selfDescribing')[0]).toMatchObject({ eventName: 'iglu:com.acme/checkout_step/jsonschema/1-0-0', properties: { step: 2, option: 'express' } });
+    expect(ofType(all, 'structured')[0]).toMatchObject({
+      eventName: 'play-video',
+      properties: { category: 'media', action: 'play-video', label: 'intro', value: 2 },
+    });
+    expect(ofType(all, 'selfDescribing')[0]).toMatchObject({
+      eventName: 'iglu:com.acme/checkout_step/jsonschema/1-0-0',
+      properties: { step: 2, option: 'express' },
+    });
     expect(new Set(all.map((e) => e.sessionId)).size).toBe(1);
     expect(new Set(all.map((e) => e.pageViewId)).size).toBe(1);
     expect(await c.bad()).toEqual([]);

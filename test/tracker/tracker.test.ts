@@ -61,7 +61,9 @@ describeBrowser('clickstream.js in headless Chromium against the real collector'
   const events = () => c.events();
 
   it('sends a page view on load with first-party ids, page and campaign fields', async () => {
-    await page.goto(`${c.url}/shop?utm_source=newsletter&utm_medium=email&utm_campaign=winter&gclid=abc`, { referer: 'https://www.google.com/' });
+    await page.goto(`${c.url}/shop?utm_source=newsletter&utm_medium=email&utm_campaign=winter&gclid=abc`, {
+      referer: 'https://www.google.com/',
+    });
     const [pv] = ofType(await waitFor(events, (e) => ofType(e, 'pageView').length === 1), 'pageView');
     expect(pv).toMatchObject({
       source: 'tracker',
@@ -113,13 +115,28 @@ describeBrowser('clickstream.js in headless Chromium against the real collector'
     await page.evaluate(() => (document.getElementById('jingle') as HTMLAudioElement).play());
     await page.waitForTimeout(300);
     await page.evaluate(() => (document.getElementById('jingle') as HTMLAudioElement).pause());
-    const all = await waitFor(events, (e) => ofType(e, 'download').length === 1 && ofType(e, 'formSubmit').length === 1 && ofType(e, 'scroll').length === 4 && ofType(e, 'mediaEvent').length >= 2);
-    expect(ofType(all, 'download')[0].properties).toMatchObject({ href: `${c.url}/files/report.pdf`, extension: 'pdf', text: 'Annual report' });
+    const all = await waitFor(
+      events,
+      (e) =>
+        ofType(e, 'download').length === 1 &&
+        ofType(e, 'formSubmit').length === 1 &&
+        ofType(e, 'scroll').length === 4 &&
+        ofType(e, 'mediaEvent').length >= 2,
+    );
+    expect(ofType(all, 'download')[0].properties).toMatchObject({
+      href: `${c.url}/files/report.pdf`,
+      extension: 'pdf',
+      text: 'Annual report',
+    });
     const form = ofType(all, 'formSubmit')[0];
     expect(form).toMatchObject({ eventName: 'signup', properties: { formId: 'signup', fields: ['email', 'password'] } });
     expect(JSON.stringify(form)).not.toMatch(/secret@example\.com|hunter2/);
     expect(ofType(all, 'scroll').map((e) => e.properties?.depth)).toEqual([25, 50, 75, 100]);
-    expect(ofType(all, 'mediaEvent').map((e) => e.eventName).slice(0, 2)).toEqual(['play', 'pause']);
+    expect(
+      ofType(all, 'mediaEvent')
+        .map((e) => e.eventName)
+        .slice(0, 2),
+    ).toEqual(['play', 'pause']);
     expect(ofType(all, 'mediaEvent')[0].properties).toMatchObject({ mediaId: 'jingle', duration: 1 });
   });
 
@@ -163,7 +180,10 @@ describeBrowser('clickstream.js in headless Chromium against the real collector'
     const statuses: number[] = [];
     page.on('response', (r) => r.url().endsWith('/collect') && statuses.push(r.status()));
     await page.evaluate(() => (window as unknown as { clickstream: { signal(n: string): void } }).clickstream.signal('during-outage'));
-    await waitFor(async () => statuses, (s) => s.includes(503));
+    await waitFor(
+      async () => statuses,
+      (s) => s.includes(503),
+    );
     gate.open();
     const all = await waitFor(events, (e) => ofType(e, 'custom', 'during-outage').length === 1, 15000);
     expect(statuses.filter((s) => s === 503).length).toBeGreaterThanOrEqual(1);

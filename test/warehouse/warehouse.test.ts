@@ -51,7 +51,15 @@ async function applyEvents(db: PgliteExecutor, events: ClickEvent[]): Promise<vo
 }
 
 describe('hostile strings land as data', () => {
-  const hostile = ["'; DROP TABLE sessions; --", "\\'; DROP TABLE visitors; --", 'back\\slash \\\\ end\\', 'nul\u0000byte', '💥 ünïcödé \u2028 line', "O'Reilly \"quoted\"", 'lone \uD800 high and \uDFFF low'];
+  const hostile = [
+    "'; DROP TABLE sessions; --",
+    "\\'; DROP TABLE visitors; --",
+    'back\\slash \\\\ end\\',
+    'nul\u0000byte',
+    '💥 ünïcödé \u2028 line',
+    'O\'Reilly "quoted"',
+    'lone \uD800 high and \uDFFF low',
+  ];
 
   it.each(hostile.map((h) => [h]))('%j', async (text) => {
     const db = await freshWarehouse();
@@ -80,7 +88,10 @@ describe('row keys', () => {
     const db = await freshWarehouse();
     try {
       const url = 'https://x.example/';
-      await applyEvents(db, [pageView(1, { page: { url, host: 'x', path: '\u0001y' } }), pageView(2, { page: { url, host: 'x\u0001', path: 'y' } })]);
+      await applyEvents(db, [
+        pageView(1, { page: { url, host: 'x', path: '\u0001y' } }),
+        pageView(2, { page: { url, host: 'x\u0001', path: 'y' } }),
+      ]);
       expect(await db.query('SELECT host, path, views FROM page_views_daily ORDER BY host')).toEqual([
         { host: 'x', path: '\u0001y', views: 1 },
         { host: 'x\u0001', path: 'y', views: 1 },
@@ -103,7 +114,9 @@ describe('named queries', () => {
 
   it('names the problem for an unknown query or a bad --since', () => {
     expect(() => renderQuery('top-pagez')).toThrow(/^unknown query "top-pagez"; known queries: brands, browser-mix,/);
-    expect(() => parseSince('yesterday-ish', new Date())).toThrow('--since "yesterday-ish": use a duration like 30m, 6h or 7d, "today", or an ISO date such as 2026-11-01');
+    expect(() => parseSince('yesterday-ish', new Date())).toThrow(
+      '--since "yesterday-ish": use a duration like 30m, 6h or 7d, "today", or an ISO date such as 2026-11-01',
+    );
     expect(parseSince('6h', new Date('2026-11-22T12:00:00Z')).toISOString()).toBe('2026-11-22T06:00:00.000Z');
     expect(parseSince('today', new Date('2026-11-22T12:00:00Z')).toISOString()).toBe('2026-11-22T00:00:00.000Z');
   });

@@ -11,7 +11,12 @@ import type { ClickEvent, EventType } from '../../contract/event';
 
 /** What the tracker sends: the contract fields a client owns. */
 type Outgoing = Pick<ClickEvent, 'eventId' | 'eventType' | 'partyId' | 'sessionId'> &
-  Partial<Pick<ClickEvent, 'eventName' | 'properties' | 'clientTimestamp' | 'sentTimestamp' | 'pageViewId' | 'userId' | 'page' | 'screen' | 'locale' | 'commerce'>>;
+  Partial<
+    Pick<
+      ClickEvent,
+      'eventName' | 'properties' | 'clientTimestamp' | 'sentTimestamp' | 'pageViewId' | 'userId' | 'page' | 'screen' | 'locale' | 'commerce'
+    >
+  >;
 
 interface Settings {
   collector: string;
@@ -53,7 +58,10 @@ const safe =
 // ---- ids -------------------------------------------------------------------------------
 
 const random = (bytes: number) => crypto.getRandomValues(new Uint8Array(bytes));
-const newId = () => `0:${Date.now().toString(36)}:${btoa(String.fromCharCode(...random(24))).replace(/\+/g, '-').replace(/\//g, '_')}`;
+const newId = () =>
+  `0:${Date.now().toString(36)}:${btoa(String.fromCharCode(...random(24)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')}`;
 const uuid = () => {
   const b = random(16);
   b[6] = (b[6] & 15) | 64;
@@ -77,8 +85,7 @@ const ids = () => {
 // ---- consent ---------------------------------------------------------------------------
 
 const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
-const optedOut = () =>
-  cookie('_cso') === '1' || (settings.respectDnt && (nav.doNotTrack === '1' || nav.globalPrivacyControl === true));
+const optedOut = () => cookie('_cso') === '1' || (settings.respectDnt && (nav.doNotTrack === '1' || nav.globalPrivacyControl === true));
 
 // ---- queue and delivery ----------------------------------------------------------------
 
@@ -102,7 +109,13 @@ const flush = safe((leaving?: boolean) => {
   const sent = new Date().toISOString();
   const body = JSON.stringify(batch.map((e) => ({ ...e, sentTimestamp: sent })));
   sending = true;
-  fetch(`${settings.collector}/collect`, { method: 'POST', body, keepalive: leaving || undefined, credentials: 'include', headers: { 'Content-Type': 'text/plain' } })
+  fetch(`${settings.collector}/collect`, {
+    method: 'POST',
+    body,
+    keepalive: leaving || undefined,
+    credentials: 'include',
+    headers: { 'Content-Type': 'text/plain' },
+  })
     .then((res) => {
       if (res.status === 503 || res.status === 429 || res.status >= 500) throw 0;
       const done = new Set(batch.map((e) => e.eventId));
@@ -135,30 +148,37 @@ let pageUrl = location.href;
 let referrer = d.referrer;
 
 /** Queues one event; never throws. Returns its id. */
-const track = safe((eventType: EventType, eventName?: string, properties?: Record<string, unknown>, commerce?: ClickEvent['commerce']): string | undefined => {
-  if (optedOut()) return undefined;
-  const { party, session } = ids();
-  const event: Outgoing = {
-    eventId: uuid(),
-    eventType,
-    eventName,
-    properties,
-    clientTimestamp: new Date().toISOString(),
-    partyId: party,
-    sessionId: session,
-    pageViewId,
-    userId,
-    page: { url: location.href, title: d.title || undefined, referrer: referrer || undefined },
-    screen: { width: screen.width, height: screen.height, viewportWidth: innerWidth, viewportHeight: innerHeight },
-    locale: { language: navigator.language, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone },
-    commerce,
-  };
-  queue.push(JSON.parse(JSON.stringify(event)) as Outgoing);
-  if (queue.length > QUEUE_MAX) queue.splice(0, queue.length - QUEUE_MAX);
-  save();
-  schedule(backoff || 100);
-  return event.eventId;
-});
+const track = safe(
+  (
+    eventType: EventType,
+    eventName?: string,
+    properties?: Record<string, unknown>,
+    commerce?: ClickEvent['commerce'],
+  ): string | undefined => {
+    if (optedOut()) return undefined;
+    const { party, session } = ids();
+    const event: Outgoing = {
+      eventId: uuid(),
+      eventType,
+      eventName,
+      properties,
+      clientTimestamp: new Date().toISOString(),
+      partyId: party,
+      sessionId: session,
+      pageViewId,
+      userId,
+      page: { url: location.href, title: d.title || undefined, referrer: referrer || undefined },
+      screen: { width: screen.width, height: screen.height, viewportWidth: innerWidth, viewportHeight: innerHeight },
+      locale: { language: navigator.language, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone },
+      commerce,
+    };
+    queue.push(JSON.parse(JSON.stringify(event)) as Outgoing);
+    if (queue.length > QUEUE_MAX) queue.splice(0, queue.length - QUEUE_MAX);
+    save();
+    schedule(backoff || 100);
+    return event.eventId;
+  },
+);
 
 let depths: number[] = [];
 let engaged = 0;
@@ -227,7 +247,14 @@ const autoCapture = () => {
       // Product attributes also fill the contract's commerce fields (brand and product analyses).
       const num = (v?: string) => (v && isFinite(+v) ? +v : undefined);
       const commerce = props.product
-        ? { action: name, productId: props.product, brand: props.brand, category: props.category, price: num(props.price), quantity: num(props.quantity) }
+        ? {
+            action: name,
+            productId: props.product,
+            brand: props.brand,
+            category: props.category,
+            price: num(props.price),
+            quantity: num(props.quantity),
+          }
         : undefined;
       track('click', name, props, commerce);
     }
@@ -252,7 +279,11 @@ const autoCapture = () => {
   for (const type of ['play', 'pause', 'ended']) {
     on(d, type, (e) => {
       const m = e.target as HTMLMediaElement;
-      track('mediaEvent', type, { mediaId: m.id || m.currentSrc, currentTime: Math.round(m.currentTime * 10) / 10, duration: Number.isFinite(m.duration) ? m.duration : undefined });
+      track('mediaEvent', type, {
+        mediaId: m.id || m.currentSrc,
+        currentTime: Math.round(m.currentTime * 10) / 10,
+        duration: Number.isFinite(m.duration) ? m.duration : undefined,
+      });
     });
   }
 };
