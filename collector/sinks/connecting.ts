@@ -22,6 +22,7 @@ export class ConnectingSink implements Sink {
   private closed = false;
   private lastError: Error | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private wake: (() => void) | undefined;
   /** Settles once connected, or when closed before that. */
   readonly connected: Promise<void>;
 
@@ -43,9 +44,12 @@ export class ConnectingSink implements Sink {
     return Promise.reject(new Error(`not connected to the sink yet${this.lastError ? ` (last attempt: ${this.lastError.message})` : ''}`));
   }
 
+  /** Stops retrying, lets an attempt in flight finish (a late connection is closed at once), closes the sink. */
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
+    this.wake?.();
+    await this.connected;
     await this.sink?.close();
   }
 
@@ -62,7 +66,10 @@ export class ConnectingSink implements Sink {
         this.lastError = err as Error;
         this.log.warn('sink connection failed; retrying', { attempt, error: (err as Error).message, retryInMs: delay });
       }
-      await new Promise<void>((resolve) => (this.timer = setTimeout(resolve, delay)));
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        this.timer = setTimeout(resolve, delay);
+      });
       delay = Math.min(delay * 2, this.backoff.maxMs ?? 30_000);
     }
   }
