@@ -81,6 +81,16 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
     alarmEmail: config.alarmEmail,
   });
 
+  const stacks = { network, streaming, storage, collector, processing, monitoring };
+  addOutputs(stacks, config);
+  Aspects.of(app).add(new BoundedFunctionLogs());
+  acknowledgeFindings(stacks);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return stacks;
+}
+
+/** What a user needs after `cdk deploy`: where to send events, what to query, where to look. */
+function addOutputs({ collector, storage, monitoring }: ClickstreamStacks, config: ClickstreamConfig): void {
   const url = collector.url;
   output(collector, 'CollectorUrl', url, 'Collector endpoint: where the tracker sends events');
   output(
@@ -109,12 +119,6 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
     `https://${config.region}.console.aws.amazon.com/cloudwatch/home?region=${config.region}#dashboards:name=${monitoring.dashboard.dashboardName}`,
     'CloudWatch dashboard',
   );
-
-  const stacks = { network, streaming, storage, collector, processing, monitoring };
-  Aspects.of(app).add(new BoundedFunctionLogs());
-  acknowledgeFindings(stacks);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return stacks;
 }
 
 function output(stack: Stack, id: string, value: string, description: string): void {

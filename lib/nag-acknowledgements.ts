@@ -6,6 +6,8 @@
 import { Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { ClickstreamStacks } from './app';
+import type { CollectorStack } from './stacks/collector-stack';
+import type { StorageStack } from './stacks/storage-stack';
 
 const BASIC = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
 const VPC_ACCESS = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]';
@@ -31,6 +33,15 @@ function logicalId(construct: IConstruct): string {
 
 /** Applies every acknowledgement. */
 export function acknowledgeFindings({ storage, collector }: ClickstreamStacks): void {
+  processorRoles(storage);
+  warehouse(storage);
+  cdkInternals(storage);
+  searchDomain(storage);
+  publicCollector(collector);
+}
+
+/** The processors' execution roles and their narrowest resource patterns. */
+function processorRoles(storage: StorageStack): void {
   const archiveObjects = `AwsSolutions-IAM5[Resource::<${logicalId(storage.archive.bucket)}.Arn>/*]`;
 
   // Lambda execution roles: the AWS managed execution policies grant only log writing (and ENI
@@ -61,19 +72,41 @@ export function acknowledgeFindings({ storage, collector }: ClickstreamStacks): 
       `AwsSolutions-IAM5[Resource::<${logicalId(storage.archive.bucket)}.Arn>/bad/${name}/*]`,
     );
   }
-  const domainId = logicalId(storage.search.domain);
   ack(
     storage.indexerRole,
     'Raw events go to daily indices clickstream-YYYY.MM.DD; the pattern covers exactly those indices and their documents.',
-    `AwsSolutions-IAM5[Resource::<${domainId}.Arn>/clickstream-*]`,
-    `AwsSolutions-IAM5[Resource::<${domainId}.Arn>/clickstream-*/*]`,
+    `AwsSolutions-IAM5[Resource::<${logicalId(storage.search.domain)}.Arn>/clickstream-*]`,
+    `AwsSolutions-IAM5[Resource::<${logicalId(storage.search.domain)}.Arn>/clickstream-*/*]`,
   );
+}
+
+/** The search domain and its FGAC master user. */
+function searchDomain(storage: StorageStack): void {
+  const domainId = logicalId(storage.search.domain);
   ack(
     storage.search.setupRole,
     'The setup function is the FGAC master user: it installs the index template, the ISM policy and the role mapping, all under the domain ARN.',
     `AwsSolutions-IAM5[Resource::<${domainId}.Arn>/*]`,
   );
+  ack(
+    storage.search.domain,
+    'CDK creates a CloudWatch Logs resource policy for the domain logs with a custom resource; logs:PutResourcePolicy has no resource-level scoping.',
+    'AwsSolutions-IAM5[Resource::*]',
+  );
+  ack(
+    storage.search.domain,
+    'The domain is only reachable inside the VPC, from the search-client security group; an IP allowlist adds nothing.',
+    'AwsSolutions-OS3',
+  );
+  ack(
+    storage.search.domain,
+    'The small default runs three data nodes without dedicated masters to keep cost low; production sizes should add them.',
+    'AwsSolutions-OS4',
+  );
+}
 
+/** The Data API statement actions and the migrations' admin secret. */
+function warehouse(storage: StorageStack): void {
   const dataApi =
     'redshift-data DescribeStatement, GetStatementResult and CancelStatement act on statement ids that have no ARN; the Data API only lets the submitting identity use them.';
   ack(storage.aggregatorRole, dataApi, 'AwsSolutions-IAM5[Resource::*]');
@@ -84,8 +117,10 @@ export function acknowledgeFindings({ storage, collector }: ClickstreamStacks): 
     'The Redshift admin password is used only by the migration custom resource; rotating it would need a rotation function that also updates the namespace.',
     'AwsSolutions-SMG4',
   );
+}
 
-  // CDK-internal functions: the custom-resource provider framework and AwsCustomResource singleton.
+/** CDK-internal functions: the custom-resource provider framework and the AwsCustomResource singleton. */
+function cdkInternals(storage: StorageStack): void {
   for (const [provider, handler] of [
     [storage.warehouse.migrateProvider, storage.warehouse.migrateFunction],
     [storage.search.setupProvider, storage.search.setupFunction],
@@ -104,23 +139,10 @@ export function acknowledgeFindings({ storage, collector }: ClickstreamStacks): 
     ack(singleton, 'CDK AwsCustomResource singleton function: AWSLambdaBasicExecutionRole for its logs only.', BASIC);
     ack(singleton, 'CDK AwsCustomResource singleton function runtime is chosen by aws-cdk-lib.', 'AwsSolutions-L1');
   }
-  ack(
-    storage.search.domain,
-    'CDK creates a CloudWatch Logs resource policy for the domain logs with a custom resource; logs:PutResourcePolicy has no resource-level scoping.',
-    'AwsSolutions-IAM5[Resource::*]',
-  );
-  ack(
-    storage.search.domain,
-    'The domain is only reachable inside the VPC, from the search-client security group; an IP allowlist adds nothing.',
-    'AwsSolutions-OS3',
-  );
-  ack(
-    storage.search.domain,
-    'The small default runs three data nodes without dedicated masters to keep cost low; production sizes should add them.',
-    'AwsSolutions-OS4',
-  );
+}
 
-  // The collector is a public endpoint for browsers.
+/** The collector is a public endpoint for browsers. */
+function publicCollector(collector: CollectorStack): void {
   ack(
     at(collector, 'Service/LB/SecurityGroup'),
     'The collector receives events from any browser on the internet: its load balancer must accept 0.0.0.0/0 on the listener port.',

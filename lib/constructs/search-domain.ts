@@ -60,7 +60,6 @@ export class SearchDomain extends Construct {
   constructor(scope: Construct, id: string, props: SearchDomainProps) {
     super(scope, id);
     const prefix = props.indexPrefix ?? 'clickstream';
-    const stack = Stack.of(this);
     this.clientSecurityGroup = new ec2.SecurityGroup(this, 'ClientSecurityGroup', {
       vpc: props.vpc,
       description: 'Functions that write to OpenSearch',
@@ -71,26 +70,7 @@ export class SearchDomain extends Construct {
       allowAllOutbound: false,
     });
     domainSg.addIngressRule(this.clientSecurityGroup, ec2.Port.tcp(443), 'HTTPS from the indexer and the setup function');
-    const serviceLinkedRole = new cr.AwsCustomResource(this, 'ServiceLinkedRole', {
-      // A first VPC domain fails without this role; creating it fails when it exists, so that error is ignored.
-      onCreate: {
-        service: 'IAM',
-        action: 'createServiceLinkedRole',
-        parameters: { AWSServiceName: 'opensearchservice.amazonaws.com' },
-        physicalResourceId: cr.PhysicalResourceId.of('AWSServiceRoleForAmazonOpenSearchService'),
-        ignoreErrorCodesMatching: 'InvalidInput',
-      },
-      policy: cr.AwsCustomResourcePolicy.fromStatements([
-        new iam.PolicyStatement({
-          actions: ['iam:CreateServiceLinkedRole'],
-          resources: [
-            `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/opensearchservice.amazonaws.com/AWSServiceRoleForAmazonOpenSearchService`,
-          ],
-          conditions: { StringLike: { 'iam:AWSServiceName': 'opensearchservice.amazonaws.com' } },
-        }),
-      ]),
-      installLatestAwsSdk: false,
-    });
+    const serviceLinkedRole = this.serviceLinkedRole();
     this.setupRole = lambdaRole(this, 'SetupRole', true);
     const domainLogs = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     this.domain = new opensearch.Domain(this, 'Domain', {
@@ -136,16 +116,46 @@ export class SearchDomain extends Construct {
     );
     this.setupRole.addToPolicy(new iam.PolicyStatement({ actions: http, resources: [`${this.domain.domainArn}/*`] }));
 
-    this.setupFunction = nodeFunction(this, 'SetupFunction', {
+    ({ fn: this.setupFunction, provider: this.setupProvider } = this.setup(props, prefix));
+  }
+
+  /** The service-linked role a first VPC domain needs; creating it fails when it exists, so that error is ignored. */
+  private serviceLinkedRole(): cr.AwsCustomResource {
+    const stack = Stack.of(this);
+    return new cr.AwsCustomResource(this, 'ServiceLinkedRole', {
+      // A first VPC domain fails without this role; creating it fails when it exists, so that error is ignored.
+      onCreate: {
+        service: 'IAM',
+        action: 'createServiceLinkedRole',
+        parameters: { AWSServiceName: 'opensearchservice.amazonaws.com' },
+        physicalResourceId: cr.PhysicalResourceId.of('AWSServiceRoleForAmazonOpenSearchService'),
+        ignoreErrorCodesMatching: 'InvalidInput',
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({
+          actions: ['iam:CreateServiceLinkedRole'],
+          resources: [
+            `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/opensearchservice.amazonaws.com/AWSServiceRoleForAmazonOpenSearchService`,
+          ],
+          conditions: { StringLike: { 'iam:AWSServiceName': 'opensearchservice.amazonaws.com' } },
+        }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+  }
+
+  /** The custom resource that installs the index template, the retention policy and the writer's role mapping. */
+  private setup(props: SearchDomainProps, prefix: string): { fn: NodejsFunction; provider: cr.Provider } {
+    const fn = nodeFunction(this, 'SetupFunction', {
       entry: join(ROOT, 'lambda/custom-resources/search-setup.ts'),
       timeout: Duration.minutes(5),
       role: this.setupRole,
       vpc: props.vpc,
       securityGroups: [this.clientSecurityGroup],
     });
-    this.setupProvider = new cr.Provider(this, 'SetupProvider', { onEventHandler: this.setupFunction });
+    const provider = new cr.Provider(this, 'SetupProvider', { onEventHandler: fn });
     const setup = new CustomResource(this, 'Setup', {
-      serviceToken: this.setupProvider.serviceToken,
+      serviceToken: provider.serviceToken,
       properties: {
         Endpoint: this.domain.domainEndpoint,
         Prefix: prefix,
@@ -154,5 +164,6 @@ export class SearchDomain extends Construct {
       },
     });
     setup.node.addDependency(this.domain);
+    return { fn, provider };
   }
 }

@@ -112,34 +112,40 @@ export class Warehouse extends Construct {
     // A literal namespace name creates no reference, so without this the workgroup may be created first.
     this.workgroup.addResourceDependency(this.namespace);
     for (const role of props.writerRoles) this.grantDataApi(role);
-    this.migrateFunction = nodeFunction(this, 'MigrateFunction', {
+    ({ fn: this.migrateFunction, provider: this.migrateProvider } = this.migrations(props.writerRoles));
+  }
+
+  /** The custom resource that applies sql/migrations when they change and creates the writers' database users. */
+  private migrations(writerRoles: readonly iam.Role[]): { fn: NodejsFunction; provider: cr.Provider } {
+    const fn = nodeFunction(this, 'MigrateFunction', {
       entry: join(ROOT, 'lambda/custom-resources/migrate.ts'),
       timeout: Duration.minutes(10),
       environment: { MIGRATIONS_DIR: '/var/task/migrations' },
       copyIntoBundle: { from: MIGRATIONS, to: 'migrations' },
     });
-    this.migrateFunction.addToRolePolicy(
+    fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['redshift-data:ExecuteStatement', 'redshift-data:BatchExecuteStatement'],
         resources: [this.workgroup.attrWorkgroupWorkgroupArn],
       }),
     );
-    this.migrateFunction.addToRolePolicy(dataApiStatementAccess());
-    this.adminSecret.grantRead(this.migrateFunction);
-    this.migrateProvider = new cr.Provider(this, 'MigrateProvider', { onEventHandler: this.migrateFunction });
+    fn.addToRolePolicy(dataApiStatementAccess());
+    this.adminSecret.grantRead(fn);
+    const provider = new cr.Provider(this, 'MigrateProvider', { onEventHandler: fn });
     const hash = createHash('sha256');
     for (const f of readdirSync(MIGRATIONS).sort()) hash.update(f).update(readFileSync(join(MIGRATIONS, f)));
     const migrations = new CustomResource(this, 'Migrations', {
-      serviceToken: this.migrateProvider.serviceToken,
+      serviceToken: provider.serviceToken,
       properties: {
         WorkgroupName: this.workgroup.workgroupName,
         Database: this.database,
         SecretArn: this.adminSecret.secretArn,
-        WriterRoleNames: props.writerRoles.map((r) => r.roleName),
+        WriterRoleNames: writerRoles.map((r) => r.roleName),
         MigrationsHash: hash.digest('hex'),
       },
     });
     migrations.node.addDependency(this.workgroup);
+    return { fn, provider };
   }
 
   /** Lets `role` run statements on the workgroup with its own IAM database user. */

@@ -110,6 +110,14 @@ export class CollectorStack extends Stack {
     // Tasks must not start before their topics exist (auto-creation is off on the cluster).
     this.service.service.node.addDependency(props.topics.events, props.topics.bad);
 
+    this.producerAccess(props);
+
+    if (props.wafRateLimit > 0) this.waf(props.wafRateLimit);
+    this.url = `${https ? 'https' : 'http'}://${props.domainName || this.service.loadBalancer.loadBalancerDnsName}`;
+  }
+
+  /** Exactly the kafka-cluster actions a producer needs, and the network path to the brokers. */
+  private producerAccess(props: CollectorStackProps): void {
     // Producer rights: connect, describe and write the two topics (idempotently).
     const taskRole = this.service.taskDefinition.taskRole;
     taskRole.addToPrincipalPolicy(
@@ -138,9 +146,6 @@ export class CollectorStack extends Stack {
     });
     // Tasks started before the rule exists cannot reach the brokers (they stay unhealthy until it does).
     (this.service.service.node.defaultChild as ecs.CfnService).addResourceDependency(kafkaAccess);
-
-    if (props.wafRateLimit > 0) this.waf(props.wafRateLimit);
-    this.url = `${https ? 'https' : 'http'}://${props.domainName || this.service.loadBalancer.loadBalancerDnsName}`;
   }
 
   /**

@@ -26,6 +26,17 @@ export interface MonitoringStackProps extends StackProps {
   alarmEmail: string;
 }
 
+/** The metrics the alarms and the dashboard share. */
+interface RiverMetrics {
+  requests: cloudwatch.IMetric;
+  errors5xx: cloudwatch.IMetric;
+  latency: cloudwatch.IMetric;
+  unhealthy: cloudwatch.IMetric;
+  lag: (m: Mapping) => cloudwatch.IMetric;
+  rpu: cloudwatch.IMetric;
+  queryFailures: cloudwatch.IMetric;
+}
+
 /** A CloudWatch dashboard over the whole river and the alarms that page someone. */
 export class MonitoringStack extends Stack {
   public readonly alarmTopic: sns.Topic;
@@ -33,6 +44,14 @@ export class MonitoringStack extends Stack {
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     super(scope, id, props);
+    this.alarmTopic = this.topic(props.alarmEmail);
+    const metrics = riverMetrics(props);
+    this.alarms(props, metrics);
+    this.dashboard = this.board(props, metrics);
+  }
+
+  /** The encrypted alarm topic, which CloudWatch may publish to. */
+  private topic(email: string): sns.Topic {
     const key = new kms.Key(this, 'AlarmsKey', { enableKeyRotation: true, description: 'clickstream alarm topic' });
     // CloudWatch publishes alarm notifications to an encrypted topic only if the key lets it
     // (AWS: "the key policy must allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*").
@@ -47,8 +66,12 @@ export class MonitoringStack extends Stack {
         },
       }),
     );
-    this.alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: key, enforceSSL: true });
-    if (props.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    const topic = new sns.Topic(this, 'Alarms', { masterKey: key, enforceSSL: true });
+    if (email) topic.addSubscription(new subscriptions.EmailSubscription(email));
+    return topic;
+  }
+
+  private alarms(props: MonitoringStackProps, m: RiverMetrics): void {
     const alarm = (id: string, metric: cloudwatch.IMetric, threshold: number, description: string) => {
       const a = new cloudwatch.Alarm(this, id, {
         metric,
@@ -61,46 +84,14 @@ export class MonitoringStack extends Stack {
       a.addAlarmAction(new actions.SnsAction(this.alarmTopic));
       return a;
     };
-
-    const lb = props.collector.loadBalancer.metrics;
-    const requests = lb.requestCount({ period: Duration.minutes(1) });
-    const errors5xx = props.collector.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, {
-      period: Duration.minutes(1),
-    });
-    const latency = props.collector.targetGroup.metrics.targetResponseTime({ period: Duration.minutes(1), statistic: 'p99' });
-    const unhealthy = props.collector.targetGroup.metrics.unhealthyHostCount({ period: Duration.minutes(1) });
-    const clusterName = props.cluster.clusterName;
-    const lag = (m: Mapping) =>
-      new cloudwatch.Metric({
-        namespace: 'AWS/Kafka',
-        metricName: 'MaxOffsetLag',
-        dimensionsMap: { 'Cluster Name': clusterName, 'Consumer Group': m.consumerGroup, Topic: m.topic },
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      });
-    const workgroupName = props.workgroup.workgroupName;
-    const rpu = new cloudwatch.Metric({
-      namespace: 'AWS/Redshift-Serverless',
-      metricName: 'ComputeCapacity',
-      dimensionsMap: { Workgroup: workgroupName },
-      period: Duration.minutes(5),
-    });
-    const queryFailures = new cloudwatch.Metric({
-      namespace: 'AWS/Redshift-Serverless',
-      metricName: 'QueriesFailed',
-      dimensionsMap: { Workgroup: workgroupName, DatabaseName: props.database },
-      period: Duration.minutes(5),
-      statistic: 'Sum',
-    });
-
     alarm(
       'Collector5xx',
-      errors5xx,
+      m.errors5xx,
       50,
       'Collector answered more than 50 5xx per minute (sink down or buffer full: events are being refused).',
     );
-    alarm('CollectorLatency', latency, 0.25, 'Collector p99 latency above 250 ms.');
-    alarm('CollectorUnhealthy', unhealthy, 1, 'A collector task failed its health check (its sink is unavailable or it is draining).');
+    alarm('CollectorLatency', m.latency, 0.25, 'Collector p99 latency above 250 ms.');
+    alarm('CollectorUnhealthy', m.unhealthy, 1, 'A collector task failed its health check (its sink is unavailable or it is draining).');
     for (const [name, p] of Object.entries(props.processors)) {
       alarm(
         `${name}Errors`,
@@ -108,13 +99,15 @@ export class MonitoringStack extends Stack {
         1,
         `The ${name} function failed; its MSK batches are being retried.`,
       );
-      for (const m of p.mappings)
+      for (const mapping of p.mappings) {
+        const id = `${name}Lag${mapping.topic === p.mappings[0].topic ? '' : `-${mapping.topic}`}`;
         alarm(
-          `${name}Lag${m.topic === p.mappings[0].topic ? '' : `-${m.topic}`}`,
-          lag(m),
+          id,
+          m.lag(mapping),
           100_000,
-          `The ${name} consumer group ${m.consumerGroup} is more than 100,000 records behind on ${m.topic}.`,
+          `The ${name} consumer group ${mapping.consumerGroup} is more than 100,000 records behind on ${mapping.topic}.`,
         );
+      }
     }
     alarm('SearchClusterRed', props.domain.metricClusterStatusRed({ period: Duration.minutes(1) }), 1, 'The OpenSearch cluster is red.');
     const lowStorage = alarm(
@@ -124,31 +117,33 @@ export class MonitoringStack extends Stack {
       'OpenSearch has less than 2 GiB of free storage on a node.',
     );
     (lowStorage.node.defaultChild as cloudwatch.CfnAlarm).comparisonOperator = cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD;
+  }
 
+  private board(props: MonitoringStackProps, m: RiverMetrics): cloudwatch.Dashboard {
     const processorWidgets = Object.entries(props.processors).map(
       ([name, p]) =>
         new cloudwatch.GraphWidget({
           title: `${name}: errors, duration, lag`,
           left: [p.fn.metricErrors(), p.fn.metricDuration({ statistic: 'p99' })],
-          right: p.mappings.map(lag),
+          right: p.mappings.map(m.lag),
           width: 8,
         }),
     );
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+    return new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `${this.stackName}-clickstream`,
       widgets: [
         [
-          new cloudwatch.GraphWidget({ title: 'Collector requests and 5xx', left: [requests], right: [errors5xx], width: 12 }),
+          new cloudwatch.GraphWidget({ title: 'Collector requests and 5xx', left: [m.requests], right: [m.errors5xx], width: 12 }),
           new cloudwatch.GraphWidget({
             title: 'Collector latency p99 (s) and unhealthy tasks',
-            left: [latency],
-            right: [unhealthy],
+            left: [m.latency],
+            right: [m.unhealthy],
             width: 12,
           }),
         ],
         processorWidgets,
         [
-          new cloudwatch.GraphWidget({ title: 'Redshift: RPU and failed queries', left: [rpu], right: [queryFailures], width: 12 }),
+          new cloudwatch.GraphWidget({ title: 'Redshift: RPU and failed queries', left: [m.rpu], right: [m.queryFailures], width: 12 }),
           new cloudwatch.GraphWidget({
             title: 'OpenSearch: cluster status and free storage',
             left: [props.domain.metricClusterStatusRed(), props.domain.metricClusterStatusYellow()],
@@ -159,4 +154,36 @@ export class MonitoringStack extends Stack {
       ],
     });
   }
+}
+
+function riverMetrics(props: MonitoringStackProps): RiverMetrics {
+  const minute = { period: Duration.minutes(1) };
+  const targets = props.collector.targetGroup.metrics;
+  return {
+    requests: props.collector.loadBalancer.metrics.requestCount(minute),
+    errors5xx: targets.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, minute),
+    latency: targets.targetResponseTime({ ...minute, statistic: 'p99' }),
+    unhealthy: targets.unhealthyHostCount(minute),
+    lag: (m) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/Kafka',
+        metricName: 'MaxOffsetLag',
+        dimensionsMap: { 'Cluster Name': props.cluster.clusterName, 'Consumer Group': m.consumerGroup, Topic: m.topic },
+        ...minute,
+        statistic: 'Maximum',
+      }),
+    rpu: new cloudwatch.Metric({
+      namespace: 'AWS/Redshift-Serverless',
+      metricName: 'ComputeCapacity',
+      dimensionsMap: { Workgroup: props.workgroup.workgroupName },
+      period: Duration.minutes(5),
+    }),
+    queryFailures: new cloudwatch.Metric({
+      namespace: 'AWS/Redshift-Serverless',
+      metricName: 'QueriesFailed',
+      dimensionsMap: { Workgroup: props.workgroup.workgroupName, DatabaseName: props.database },
+      period: Duration.minutes(5),
+      statistic: 'Sum',
+    }),
+  };
 }

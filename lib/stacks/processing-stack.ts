@@ -71,109 +71,97 @@ export class ProcessingStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ProcessingStackProps) {
     super(scope, id, props);
-    const clusterArn = props.cluster.attrArn;
-    /** One processor: `lambda/<name>/handler.ts`, its role, its mappings and their permissions. */
-    const processor = (
-      id: string,
-      name: string,
-      role: iam.IRole,
-      topics: msk.CfnTopic[],
-      windowSeconds: number,
-      extra: Pick<NodeFunctionOptions, 'vpc' | 'securityGroups' | 'environment'>,
-    ): Processor => {
-      const fn = nodeFunction(this, id, {
-        entry: join(ROOT, `lambda/${name}/handler.ts`),
-        role,
-        timeout: Duration.minutes(5),
-        memorySize: 1024,
-        nodeFlags: PROCESSOR_V8_FLAGS,
-        ...extra,
-        environment: { ...extra.environment, POWERTOOLS_SERVICE_NAME: name },
-      });
-      const mappings = topics.map((t): Mapping => ({
-        topic: t.topicName,
-        consumerGroup: consumerGroupOf(name, t.topicName, props.topics.events.topicName),
-      }));
-      for (const [i, topic] of topics.entries()) {
-        fn.addEventSource(
-          new ManagedKafkaEventSource({
-            clusterArn,
-            topic: topic.topicName,
-            consumerGroupId: mappings[i].consumerGroup,
-            startingPosition: lambdaBase.StartingPosition.TRIM_HORIZON,
-            batchSize: props.batchSize,
-            maxBatchingWindow: Duration.seconds(windowSeconds),
-            // One poller per partition keeps order; one poller group lets the mappings share event poller units.
-            provisionedPollerConfig: {
-              minimumPollers: 1,
-              maximumPollers: topic === props.topics.events ? props.partitions : 1,
-              pollerGroupName: `${this.stackName}-pollers`,
-            },
-            retryAttempts: 10,
-            bisectBatchOnError: true,
-            // A Kafka topic on the same cluster needs no extra VPC endpoint (unlike SQS, SNS or S3 destinations).
-            onFailure: new KafkaDlq(props.topics.failed.topicName),
-          }),
-        );
-      }
-      // Data-plane rights the CDK does not add for IAM auth: exact cluster, topic and group ARNs.
-      // DescribeClusterDynamicConfiguration: listed by AWS for Lambda MSK triggers with IAM auth;
-      // WriteDataIdempotently: the mapping produces failed batches to the failure topic.
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: [
-            'kafka-cluster:Connect',
-            'kafka-cluster:DescribeCluster',
-            'kafka-cluster:DescribeClusterDynamicConfiguration',
-            'kafka-cluster:WriteDataIdempotently',
-          ],
-          resources: [clusterArn],
-        }),
-      );
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
-          resources: topics.map((t) => topicArn(this, clusterArn, t.topicName)),
-        }),
-      );
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
-          resources: mappings.map((m) => groupArn(this, clusterArn, m.consumerGroup)),
-        }),
-      );
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
-          resources: [topicArn(this, clusterArn, props.topics.failed.topicName)],
-        }),
-      );
-      // The mapping must not start before its topics exist.
-      for (const topic of [...topics, props.topics.failed]) fn.node.addDependency(topic);
-      return { fn, mappings };
-    };
-
-    this.aggregator = processor('Aggregator', 'aggregator', props.roles.aggregator, [props.topics.events], props.warehouseWindowSeconds, {
-      environment: {
-        REDSHIFT_WORKGROUP: props.workgroup.workgroupName,
-        REDSHIFT_DATABASE: props.database,
-        ARCHIVE_BUCKET: props.archiveBucket.bucketName,
-      },
+    const { events, bad } = props.topics;
+    const archive = props.archiveBucket.bucketName;
+    this.aggregator = this.processor(props, 'Aggregator', props.roles.aggregator, [events], props.warehouseWindowSeconds, {
+      environment: { REDSHIFT_WORKGROUP: props.workgroup.workgroupName, REDSHIFT_DATABASE: props.database, ARCHIVE_BUCKET: archive },
     });
-    this.indexer = processor('Indexer', 'indexer', props.roles.indexer, [props.topics.events], props.batchWindowSeconds, {
+    this.indexer = this.processor(props, 'Indexer', props.roles.indexer, [events], props.batchWindowSeconds, {
       vpc: props.vpc,
       securityGroups: [props.searchClientSecurityGroup],
-      environment: { OPENSEARCH_ENDPOINT: props.domain.domainEndpoint, INDEX_PREFIX, ARCHIVE_BUCKET: props.archiveBucket.bucketName },
+      environment: { OPENSEARCH_ENDPOINT: props.domain.domainEndpoint, INDEX_PREFIX, ARCHIVE_BUCKET: archive },
     });
-    this.archiver = processor(
-      'Archiver',
-      'archiver',
-      props.roles.archiver,
-      [props.topics.events, props.topics.bad],
-      props.batchWindowSeconds,
-      {
-        environment: { ARCHIVE_BUCKET: props.archiveBucket.bucketName, BAD_TOPIC: props.topics.bad.topicName },
-      },
+    this.archiver = this.processor(props, 'Archiver', props.roles.archiver, [events, bad], props.batchWindowSeconds, {
+      environment: { ARCHIVE_BUCKET: archive, BAD_TOPIC: bad.topicName },
+    });
+  }
+
+  /** One processor: `lambda/<name>/handler.ts` run as `role`, one mapping per topic, and its permissions. */
+  private processor(
+    props: ProcessingStackProps,
+    id: string,
+    role: iam.IRole,
+    topics: msk.CfnTopic[],
+    windowSeconds: number,
+    extra: Pick<NodeFunctionOptions, 'vpc' | 'securityGroups' | 'environment'>,
+  ): Processor {
+    const name = id.toLowerCase();
+    const fn = nodeFunction(this, id, {
+      entry: join(ROOT, `lambda/${name}/handler.ts`),
+      role,
+      timeout: Duration.minutes(5),
+      memorySize: 1024,
+      nodeFlags: PROCESSOR_V8_FLAGS,
+      ...extra,
+      environment: { ...extra.environment, POWERTOOLS_SERVICE_NAME: name },
+    });
+    const mappings = topics.map((t): Mapping => ({
+      topic: t.topicName,
+      consumerGroup: consumerGroupOf(name, t.topicName, props.topics.events.topicName),
+    }));
+    for (const [i, topic] of topics.entries()) {
+      fn.addEventSource(
+        new ManagedKafkaEventSource({
+          clusterArn: props.cluster.attrArn,
+          topic: topic.topicName,
+          consumerGroupId: mappings[i].consumerGroup,
+          startingPosition: lambdaBase.StartingPosition.TRIM_HORIZON,
+          batchSize: props.batchSize,
+          maxBatchingWindow: Duration.seconds(windowSeconds),
+          // One poller per partition keeps order; one poller group lets the mappings share event poller units.
+          provisionedPollerConfig: {
+            minimumPollers: 1,
+            maximumPollers: topic === props.topics.events ? props.partitions : 1,
+            pollerGroupName: `${this.stackName}-pollers`,
+          },
+          retryAttempts: 10,
+          bisectBatchOnError: true,
+          // A Kafka topic on the same cluster needs no extra VPC endpoint (unlike SQS, SNS or S3 destinations).
+          onFailure: new KafkaDlq(props.topics.failed.topicName),
+        }),
+      );
+    }
+    this.grantReader(role, props.cluster.attrArn, mappings, props.topics.failed.topicName);
+    // The mapping must not start before its topics exist.
+    for (const topic of [...topics, props.topics.failed]) fn.node.addDependency(topic);
+    return { fn, mappings };
+  }
+
+  /**
+   * Data-plane rights the CDK does not add for IAM auth: exact cluster, topic and group ARNs.
+   * DescribeClusterDynamicConfiguration is listed by AWS for Lambda MSK triggers with IAM auth;
+   * WriteData(Idempotently) lets the mapping produce failed batches to the failure topic.
+   */
+  private grantReader(role: iam.IRole, clusterArn: string, mappings: readonly Mapping[], failedTopic: string): void {
+    const statement = (actions: string[], resources: string[]) =>
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources }));
+    statement(
+      [
+        'kafka-cluster:Connect',
+        'kafka-cluster:DescribeCluster',
+        'kafka-cluster:DescribeClusterDynamicConfiguration',
+        'kafka-cluster:WriteDataIdempotently',
+      ],
+      [clusterArn],
     );
+    statement(
+      ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+      mappings.map((m) => topicArn(this, clusterArn, m.topic)),
+    );
+    statement(
+      ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
+      mappings.map((m) => groupArn(this, clusterArn, m.consumerGroup)),
+    );
+    statement(['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], [topicArn(this, clusterArn, failedTopic)]);
   }
 }
