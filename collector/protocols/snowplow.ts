@@ -131,15 +131,25 @@ export function snowplowFields(p: SnowplowParams): ClientFields | string {
   const others = entities.filter((c) => c !== webPage);
   const properties: Record<string, unknown> = {};
 
+  const problem = typeFields(p, unstruct, f, properties);
+  if (problem) return problem;
+  if (p.aid) properties.appId = p.aid;
+  if (others.length > 0) properties.contexts = others;
+  if (Object.keys(properties).length > 0) f.properties = properties;
+  return f;
+}
+
+/** The fields of each event type (page ping, structured, self-describing, transaction, item); a reason when required ones are missing. */
+function typeFields(p: SnowplowParams, unstruct: unknown, f: ClientFields, properties: Record<string, unknown>): string | undefined {
   switch (p.e) {
     case 'pp':
       for (const k of ['pp_mix', 'pp_max', 'pp_miy', 'pp_may'] as const) if (num(p[k]) !== undefined) properties[k] = num(p[k]);
-      break;
+      return undefined;
     case 'se':
       if (!p.se_ca || !p.se_ac) return 'se_ca and se_ac: are required for structured events';
       f.eventName = p.se_ac;
       Object.assign(properties, compact({ category: p.se_ca, action: p.se_ac, label: p.se_la, property: p.se_pr, value: num(p.se_va) }));
-      break;
+      return undefined;
     case 'ue': {
       if (!isSelfDescribing(unstruct) || !isSelfDescribing(unstruct.data))
         return 'ue_pr/ue_px: must hold an unstruct_event with a self-describing {schema, data}';
@@ -148,7 +158,7 @@ export function snowplowFields(p: SnowplowParams): ClientFields | string {
       assignOwn(properties, inner.data);
       if (LINK_CLICK.test(inner.schema)) f.eventType = 'linkClick';
       if (SUBMIT_FORM.test(inner.schema)) f.eventType = 'formSubmit';
-      break;
+      return undefined;
     }
     case 'tr':
       if (!p.tr_id) return 'tr_id: is required for transactions';
@@ -157,7 +167,7 @@ export function snowplowFields(p: SnowplowParams): ClientFields | string {
         properties,
         compact({ affiliation: p.tr_af, tax: num(p.tr_tx), shipping: num(p.tr_sh), city: p.tr_ci, state: p.tr_st, country: p.tr_co }),
       );
-      break;
+      return undefined;
     case 'ti':
       if (!p.ti_id || !p.ti_sk) return 'ti_id and ti_sk: are required for transaction items';
       f.commerce = compact({
@@ -170,10 +180,7 @@ export function snowplowFields(p: SnowplowParams): ClientFields | string {
         currency: p.ti_cu,
       });
       if (p.ti_nm) properties.name = p.ti_nm;
-      break;
+      return undefined;
   }
-  if (p.aid) properties.appId = p.aid;
-  if (others.length > 0) properties.contexts = others;
-  if (Object.keys(properties).length > 0) f.properties = properties;
-  return f;
+  return undefined;
 }

@@ -8,6 +8,8 @@
  * `clickstream.init({...})`. Nothing here may throw into the host page.
  */
 import type { ClickEvent, EventType } from '../../contract/event';
+import { clickEvents } from './clicks';
+import { newId, uuid } from './random-ids';
 
 /** What the tracker sends: the contract fields a client owns. */
 type Outgoing = Pick<ClickEvent, 'eventId' | 'eventType' | 'partyId' | 'sessionId'> &
@@ -32,7 +34,6 @@ const d = document;
 const QUEUE_KEY = '_csq';
 const QUEUE_MAX = 500;
 const BATCH_MAX = 25;
-const DOWNLOAD = /\.(pdf|zip|gz|tgz|rar|7z|dmg|exe|msi|pkg|deb|rpm|apk|csv|xlsx?|docx?|pptx?|odt|ods|mp3|mp4|mov|avi|wav|epub)$/i;
 
 const script = d.currentScript as HTMLScriptElement | null;
 const data = (name: string) => script?.getAttribute(`data-${name}`) ?? undefined;
@@ -57,18 +58,6 @@ const safe =
 
 // ---- ids -------------------------------------------------------------------------------
 
-const random = (bytes: number) => crypto.getRandomValues(new Uint8Array(bytes));
-const newId = () =>
-  `0:${Date.now().toString(36)}:${btoa(String.fromCharCode(...random(24)))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')}`;
-const uuid = () => {
-  const b = random(16);
-  b[6] = (b[6] & 15) | 64;
-  b[8] = (b[8] & 63) | 128;
-  const h = [...b].map((x) => (x + 256).toString(16).slice(1)).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-};
 const cookie = (name: string) => d.cookie.match(new RegExp(`(?:^|; )${name}=([^;]*)`))?.[1];
 const setCookie = (name: string, value: string, maxAge: number) => {
   d.cookie = `${name}=${value}; path=/; max-age=${maxAge}; samesite=lax${settings.cookieDomain ? `; domain=${settings.cookieDomain}` : ''}${location.protocol === 'https:' ? '; secure' : ''}`;
@@ -202,6 +191,11 @@ const navigated = safe(() => {
 const on = (target: EventTarget, type: string, fn: (e: Event) => void, capture = true) =>
   target.addEventListener(type, safe(fn) as EventListener, { capture, passive: true });
 
+/** Clicks on `data-track` elements, downloads and outbound links. */
+const onClick = (e: Event) => {
+  for (const c of clickEvents(e.target as Element, settings.attr, location)) track(c.type, c.name, c.props, c.commerce);
+};
+
 const autoCapture = () => {
   for (const method of ['pushState', 'replaceState'] as const) {
     const original = history[method];
@@ -236,38 +230,7 @@ const autoCapture = () => {
     }
   });
 
-  on(d, 'click', (e) => {
-    const el = e.target as Element;
-    const tagged = el.closest?.(`[${settings.attr}]`);
-    if (tagged) {
-      const props: Record<string, string> = {};
-      const prefix = `${settings.attr}-`;
-      for (const a of tagged.getAttributeNames()) if (a.startsWith(prefix)) props[a.slice(prefix.length)] = tagged.getAttribute(a)!;
-      const name = tagged.getAttribute(settings.attr)!;
-      // Product attributes also fill the contract's commerce fields (brand and product analyses).
-      const num = (v?: string) => (v && isFinite(+v) ? +v : undefined);
-      const commerce = props.product
-        ? {
-            action: name,
-            productId: props.product,
-            brand: props.brand,
-            category: props.category,
-            price: num(props.price),
-            quantity: num(props.quantity),
-          }
-        : undefined;
-      track('click', name, props, commerce);
-    }
-    const link = el.closest?.('a[href]') as HTMLAnchorElement | null;
-    if (!link) return;
-    const url = new URL(link.href, location.href);
-    const text = (link.textContent ?? '').trim().slice(0, 100);
-    if (link.hasAttribute('download') || DOWNLOAD.test(url.pathname)) {
-      track('download', undefined, { href: url.href, text, extension: url.pathname.split('.').pop()!.toLowerCase() });
-    } else if (url.host !== location.host && /^https?:$/.test(url.protocol)) {
-      track('linkClick', undefined, { href: url.href, text });
-    }
-  });
+  on(d, 'click', onClick);
 
   on(d, 'submit', (e) => {
     const form = e.target as HTMLFormElement;

@@ -1,0 +1,76 @@
+/**
+ * The kinds of aggregate table (counters, memberships, first/last state) and the per-event
+ * values every table reads; tables.ts declares the tables themselves.
+ */
+import type { ClickEvent } from '../../contract';
+import type { ColumnDef } from '../../warehouse/union';
+
+/** A SQL value: strings are escaped by the renderer, null is SQL NULL. */
+export type Value = string | number | null;
+
+export type { ColumnDef };
+
+/** A table of counters added to per key. */
+export interface CounterTable {
+  kind: 'counter';
+  table: string;
+  keys: readonly ColumnDef[];
+  counts: readonly string[];
+  /** The key values an event counts under, or undefined when it does not count here. */
+  keyOf(e: Derived): Value[] | undefined;
+  /** Adds one event's amounts to a row's totals (in `counts` order), in place: no garbage per event. */
+  add(e: Derived, totals: number[]): void;
+}
+
+/** A table with one row per distinct member: inserts are idempotent, counts are exact. */
+export interface MembershipTable {
+  kind: 'membership';
+  table: string;
+  columns: readonly ColumnDef[];
+  member(e: Derived): Value[] | undefined;
+  /** Every event yields a different member (events arrive deduplicated by id): no set needed. */
+  distinctPerEvent?: true;
+}
+
+/** A value chosen by the earliest (`min`) or latest (`max`) event, ties broken by event id. */
+export interface PickGroup {
+  pick: 'min' | 'max';
+  at: string;
+  id: string;
+  values: readonly ColumnDef[];
+  /** Candidate values from one event, or undefined when the event does not take part. */
+  from(e: Derived): Value[] | undefined;
+}
+
+/** A row per key kept across batches: sums plus first/last picks. */
+export interface StateTable {
+  kind: 'state';
+  table: string;
+  key: ColumnDef;
+  keyOf(e: Derived): string;
+  sums: readonly string[];
+  /** Adds one event to the row's sums (in `sums` order), in place. */
+  add(e: Derived, sums: number[]): void;
+  groups: readonly PickGroup[];
+}
+
+export type TableSpec = CounterTable | MembershipTable | StateTable;
+
+/** Per-event values computed once and shared by every table. */
+export interface Derived {
+  e: ClickEvent;
+  /** Normalised received time, `YYYY-MM-DD HH:MM:SS.sss`. */
+  at: string;
+  hour: string;
+  day: string;
+  pv: 0 | 1;
+}
+
+/** Derives the shared values of one event. */
+export function derive(e: ClickEvent): Derived {
+  const r = e.receivedTimestamp;
+  // Collector and importers write canonical UTC ISO strings; only other shapes need parsing.
+  const iso = r.length === 24 && r[10] === 'T' && r[23] === 'Z' ? r : new Date(r).toISOString();
+  const at = `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+  return { e, at, hour: `${at.slice(0, 13)}:00:00`, day: at.slice(0, 10), pv: e.eventType === 'pageView' ? 1 : 0 };
+}
