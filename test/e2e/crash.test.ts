@@ -3,11 +3,11 @@
  * answered 2xx must reach the warehouse and the archive exactly once.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { openData, startLocal } from '../../local/mode';
+import { archivedLines } from '../support/archive';
 import { waitFor } from '../support/browser';
 import { freePort, settled, startLocalMode } from '../support/cli';
 import { quietLog } from '../support/collector';
@@ -36,23 +36,7 @@ function load(url: string, workers = 8) {
 }
 
 function archivedIds(dataDir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const f of readdirSync(d)) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (p.endsWith('.ndjson.gz'))
-        out.push(
-          ...gunzipSync(readFileSync(p))
-            .toString()
-            .trimEnd()
-            .split('\n')
-            .map((l) => (JSON.parse(l) as { eventId: string }).eventId),
-        );
-    }
-  };
-  walk(join(dataDir, 'archive', 'events'));
-  return out;
+  return archivedLines(join(dataDir, 'archive', 'events')).map((l) => (JSON.parse(l) as { eventId: string }).eventId);
 }
 
 /** Every acknowledged id is stored once in the raw events, counted once in the aggregates, archived once. */

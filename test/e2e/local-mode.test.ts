@@ -1,31 +1,15 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import type { ClickEvent } from '../../contract';
 import { openData } from '../../local/mode';
+import { archivedLines } from '../support/archive';
 import { describeBrowser, launchChromium } from '../support/browser';
 import { clickstream, freePort, settled, startLocalMode } from '../support/cli';
 
 function archived(dir: string): ClickEvent[] {
-  const out: ClickEvent[] = [];
-  const walk = (d: string) => {
-    for (const f of readdirSync(d)) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (p.endsWith('.ndjson.gz'))
-        out.push(
-          ...gunzipSync(readFileSync(p))
-            .toString()
-            .trimEnd()
-            .split('\n')
-            .map((l) => JSON.parse(l) as ClickEvent),
-        );
-    }
-  };
-  walk(join(dir, 'archive', 'events'));
-  return out;
+  return archivedLines(join(dir, 'archive', 'events')).map((l) => JSON.parse(l) as ClickEvent);
 }
 
 describeBrowser('end to end: a browser on the demo shop against `clickstream start`', () => {

@@ -6,13 +6,13 @@
  * longer or elsewhere (e.g. FUZZ_RUNS=5000 npm test -- test/fuzz).
  */
 import fc from 'fast-check';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { COLUMNS, decodeEvent, eventToRow, type BadEvent, type ClickEvent } from '../../contract';
 import { storable } from '../../warehouse/literal';
 import { startLocal, type LocalMode } from '../../local/mode';
+import { archivedLines } from '../support/archive';
 import { waitFor } from '../support/browser';
 import { quietLog } from '../support/collector';
 
@@ -171,19 +171,6 @@ const request: fc.Arbitrary<Hostile> = fc.oneof(
     )
     .map((body) => ({ path: '/collect', init: { method: 'POST', body } })),
 );
-
-function archivedLines(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const f of readdirSync(d)) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (p.endsWith('.ndjson.gz')) out.push(...gunzipSync(readFileSync(p)).toString().trimEnd().split('\n'));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe('the local river under generated hostile requests', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'cs-fuzz-'));
