@@ -21,11 +21,15 @@ import { MSK_IAM_PORT } from './streaming-stack';
 
 /** Props of {@link CollectorStack}: the wiring plus the `collector` settings of the configuration. */
 export interface CollectorStackProps extends StackProps, CollectorSettings {
+  /** The VPC whose public subnets hold the load balancer and private ones the tasks. */
   vpc: ec2.IVpc;
+  /** The MSK cluster the collector produces to. */
   cluster: msk.CfnCluster;
+  /** The cluster's security group: the collector's tasks are let in on the IAM port. */
   clusterSecurityGroup: ec2.ISecurityGroup;
   /** The topics the collector writes; the service starts only once they exist. */
   topics: { events: msk.CfnTopic; bad: msk.CfnTopic };
+  /** Where the load balancer writes its access logs. */
   accessLogsBucket: s3.IBucket;
 }
 

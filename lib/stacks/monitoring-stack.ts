@@ -15,12 +15,17 @@ import type { Mapping, Processor } from './processing-stack';
 
 /** Props of {@link MonitoringStack}. */
 export interface MonitoringStackProps extends StackProps {
+  /** The collector service (load balancer and target group metrics). */
   collector: ecsPatterns.ApplicationLoadBalancedFargateService;
+  /** The MSK cluster (consumer lag metrics). */
   cluster: msk.CfnCluster;
+  /** The stream processors by display name: errors, duration and lag per mapping. */
   processors: Record<string, Processor>;
+  /** The Redshift Serverless workgroup (capacity and failed queries). */
   workgroup: redshift.CfnWorkgroup;
   /** Database of the aggregate tables (for the failed-queries metric). */
   database: string;
+  /** The OpenSearch domain (cluster status and free storage). */
   domain: opensearch.IDomain;
   /** @default no subscription when empty */
   alarmEmail: string;

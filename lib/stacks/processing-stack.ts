@@ -19,14 +19,23 @@ const ROOT = join(__dirname, '../..');
 
 /** Props of {@link ProcessingStack}. */
 export interface ProcessingStackProps extends StackProps {
+  /** The VPC the indexer runs in (it reaches the VPC-only search domain). */
   vpc: ec2.IVpc;
+  /** The MSK cluster the mappings read. */
   cluster: msk.CfnCluster;
+  /** The events and bad-events topics read, and the topic failed batches go to. */
   topics: { events: msk.CfnTopic; bad: msk.CfnTopic; failed: msk.CfnTopic };
+  /** The Redshift Serverless workgroup the aggregator writes through the Data API. */
   workgroup: redshift.CfnWorkgroup;
+  /** Database of the aggregate tables. */
   database: string;
+  /** The OpenSearch domain the indexer writes raw events to. */
   domain: opensearch.IDomain;
+  /** Security group the domain accepts HTTPS from. */
   searchClientSecurityGroup: ec2.ISecurityGroup;
+  /** The archive: the archiver writes it, the aggregator and indexer keep refused events under bad/. */
   archiveBucket: s3.IBucket;
+  /** Execution roles, created in the storage stack next to their grants. */
   roles: { aggregator: iam.IRole; indexer: iam.IRole; archiver: iam.IRole };
   /** Records per batch. */
   batchSize: number;

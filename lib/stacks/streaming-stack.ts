@@ -7,12 +7,17 @@ import { FAILED_TOPIC, TOPICS } from '../../contract/topics';
 
 /** Props of {@link StreamingStack}. */
 export interface StreamingStackProps extends StackProps {
+  /** The VPC whose private subnets hold one broker per AZ. */
   vpc: ec2.IVpc;
+  /** Broker instance type (kafka.m5.* or kafka.m7g.*). */
   instanceType: string;
+  /** Kafka version of the cluster. */
   kafkaVersion: string;
+  /** EBS storage per broker, in GiB. */
   brokerStorageGiB: number;
   /** Partitions of the clickstream topic (at most this many concurrent consumers per processor). */
   partitions: number;
+  /** Hours a record stays on the topics. */
   retentionHours: number;
 }
 
