@@ -79,7 +79,8 @@ export class StreamingStack extends Stack {
       clientAuthentication: { sasl: { iam: { enabled: true } }, unauthenticated: { enabled: false } },
       encryptionInfo: { encryptionInTransit: { clientBroker: 'TLS', inCluster: true } },
       enhancedMonitoring: 'PER_TOPIC_PER_PARTITION',
-      configurationInfo: { arn: configuration.attrArn, revision: 1 },
+      // The latest revision, so an edit of the broker settings reaches the brokers (a pinned 1 never would).
+      configurationInfo: { arn: configuration.attrArn, revision: configuration.attrLatestRevisionRevision },
       loggingInfo: { brokerLogs: { cloudWatchLogs: { enabled: true, logGroup: brokerLogs.logGroupName } } },
     });
 

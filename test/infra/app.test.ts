@@ -65,6 +65,15 @@ describe('streaming', () => {
     expect((cluster.Properties!.BrokerNodeGroupInfo as { ClientSubnets: unknown[] }).ClientSubnets).toHaveLength(3);
   });
 
+  // MSK applies a configuration only at the revision the cluster names: a pinned revision 1 would
+  // leave every later edit of the broker settings unapplied.
+  it('runs the latest revision of its broker configuration', () => {
+    const [configId] = Object.keys(resources(t.streaming, 'AWS::MSK::Configuration'));
+    t.streaming.hasResourceProperties('AWS::MSK::Cluster', {
+      ConfigurationInfo: { Arn: { 'Fn::GetAtt': [configId, 'Arn'] }, Revision: { 'Fn::GetAtt': [configId, 'LatestRevision.Revision'] } },
+    });
+  });
+
   it('creates the clickstream topic with 3 partitions and replication 3, and the bad and failed topics, at deploy time', () => {
     t.streaming.hasResourceProperties('AWS::MSK::Topic', { TopicName: 'clickstream', PartitionCount: 3, ReplicationFactor: 3 });
     t.streaming.hasResourceProperties('AWS::MSK::Topic', { TopicName: 'clickstream-bad', ReplicationFactor: 3 });
