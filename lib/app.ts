@@ -44,6 +44,7 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
     openSearchVolumeGiB: config.openSearch.volumeGiB,
     retentionDays: config.openSearch.retentionDays,
     archive: config.archive,
+    keepData: config.keepData,
   });
   const collector = new CollectorStack(app, `${prefix}Collector`, {
     env,

@@ -207,6 +207,13 @@ export interface ClickstreamConfig {
     expireAfterDays: number;
   };
   /**
+   * What `cdk destroy` keeps: the S3 archive and access-log buckets, and a final snapshot of the
+   * Redshift namespace. When false, all of it is deleted. The search domain, the Kafka cluster and
+   * the network are always deleted (every raw event is in the archive).
+   * @default true
+   */
+  keepData: boolean;
+  /**
    * E-mail address subscribed to the alarm topic.
    * @default '' (nobody)
    */
@@ -238,5 +245,6 @@ export const DEFAULT_CONFIG: ClickstreamConfig = {
   redshift: { baseCapacityRpu: 4, maxCapacityRpu: 32, database: 'clickstream' },
   openSearch: { instanceType: 't3.medium.search', volumeGiB: 20, retentionDays: 30 },
   archive: { infrequentAccessAfterDays: 30, glacierAfterDays: 90, expireAfterDays: 730 },
+  keepData: true,
   alarmEmail: '',
 };

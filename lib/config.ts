@@ -155,6 +155,7 @@ export function loadConfig(context: unknown): ClickstreamConfig {
   int(c.archive.infrequentAccessAfterDays, 'archive.infrequentAccessAfterDays', 30, 36500);
   int(c.archive.glacierAfterDays, 'archive.glacierAfterDays', c.archive.infrequentAccessAfterDays + 1, 36500);
   int(c.archive.expireAfterDays, 'archive.expireAfterDays', c.archive.glacierAfterDays + 1, 36500);
+  if (typeof c.keepData !== 'boolean') throw new ConfigError(`clickstream.keepData: ${JSON.stringify(c.keepData)} must be true or false`);
   if (c.alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(c.alarmEmail))
     throw new ConfigError(`clickstream.alarmEmail: "${c.alarmEmail}" is not an e-mail address`);
   return c;

@@ -21,12 +21,19 @@ export interface ArchiveProps {
    * @default 730
    */
   readonly expireAfterDays?: number;
+  /**
+   * Keep both buckets and their objects when the stack is deleted; when false, deleting the stack
+   * empties and deletes them.
+   * @default true
+   */
+  readonly keepData?: boolean;
 }
 
 /**
  * Gzip NDJSON of every event under `events/` and every bad event under `bad/` (the layout is
  * lambda/archiver/archive.ts), encrypted, private, TLS-only, with lifecycle tiers; plus the
- * access-log bucket the archive and the collector's load balancer log into. Both outlive the stack.
+ * access-log bucket the archive and the collector's load balancer log into. Both outlive the
+ * stack unless `keepData` is false.
  */
 export class Archive extends Construct {
   /** The archive bucket. */
@@ -36,13 +43,15 @@ export class Archive extends Construct {
 
   constructor(scope: Construct, id: string, props: ArchiveProps = {}) {
     super(scope, id);
+    const keep = props.keepData ?? true;
+    const lifetime = keep ? { removalPolicy: RemovalPolicy.RETAIN } : { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true };
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
       encryption: s3.BucketEncryption.S3_MANAGED, // ALB access logs need SSE-S3
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
       lifecycleRules: [{ expiration: Duration.days(90) }],
-      removalPolicy: RemovalPolicy.RETAIN,
+      ...lifetime,
     });
     Validations.of(this.accessLogsBucket).acknowledge({
       id: 'AwsSolutions-S1',
@@ -64,7 +73,7 @@ export class Archive extends Construct {
           expiration: Duration.days(props.expireAfterDays ?? 730),
         },
       ],
-      removalPolicy: RemovalPolicy.RETAIN,
+      ...lifetime,
     });
   }
 

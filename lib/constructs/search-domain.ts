@@ -96,7 +96,9 @@ export class SearchDomain extends Construct {
         auditLogEnabled: true,
         auditLogGroup: domainLogs,
       },
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Deleted with the stack: a retained domain keeps its network interfaces in the VPC's subnets,
+      // so `cdk destroy` would fail; every raw event is also in the S3 archive.
+      removalPolicy: RemovalPolicy.DESTROY,
     });
     this.domain.node.addDependency(serviceLinkedRole);
     // Domain access policy: only our roles; FGAC then decides what each may do inside.

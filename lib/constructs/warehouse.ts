@@ -41,6 +41,12 @@ export interface WarehouseProps {
    * @default 32
    */
   readonly maxCapacityRpu?: number;
+  /**
+   * On stack deletion, keep the data as a final snapshot of the namespace (restorable into a new
+   * namespace); when false, the namespace and its data are deleted.
+   * @default true
+   */
+  readonly keepData?: boolean;
 }
 
 /**
@@ -97,6 +103,8 @@ export class Warehouse extends Construct {
       adminUsername: 'clickstream_admin',
       adminUserPassword: this.adminSecret.secretValueFromJson('password').unsafeUnwrap(),
       logExports: [...LOG_EXPORTS],
+      // The namespace is deleted with the stack (so `cdk destroy` completes), its data kept as a snapshot.
+      ...((props.keepData ?? true) ? { finalSnapshotName: `${namespaceName}-final`, finalSnapshotRetentionPeriod: -1 } : {}),
     });
     for (const group of exportLogs) this.namespace.node.addDependency(group);
     this.workgroup = new redshift.CfnWorkgroup(this, 'Workgroup', {

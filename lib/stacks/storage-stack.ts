@@ -25,6 +25,8 @@ export interface StorageStackProps extends StackProps {
   retentionDays: number;
   /** Lifecycle of the archive's objects. */
   archive: ArchiveProps;
+  /** Keep the archive buckets and a final warehouse snapshot when the stack is deleted. */
+  keepData: boolean;
 }
 
 /** Prefix of the daily raw-event indices. */
@@ -49,7 +51,7 @@ export class StorageStack extends Stack {
     this.indexerRole = lambdaRole(this, 'IndexerRole', true);
     this.archiverRole = lambdaRole(this, 'ArchiverRole');
 
-    this.archive = new Archive(this, 'Archive', props.archive);
+    this.archive = new Archive(this, 'Archive', { ...props.archive, keepData: props.keepData });
     this.archive.grantPut(this.archiverRole);
     // Events a processor cannot store are kept under its own bad/ prefix, never dropped.
     this.archive.grantPut(this.indexerRole, 'bad/indexer/*');
@@ -61,6 +63,7 @@ export class StorageStack extends Stack {
       database: props.database,
       baseCapacityRpu: props.redshiftBaseCapacityRpu,
       maxCapacityRpu: props.redshiftMaxCapacityRpu,
+      keepData: props.keepData,
     });
     this.search = new SearchDomain(this, 'Search', {
       vpc: props.vpc,

@@ -170,6 +170,22 @@ describe('storage', () => {
     expect([domain.DependsOn].flat()).toEqual(expect.arrayContaining([expect.stringMatching(/^SearchServiceLinkedRole/)]));
   });
 
+  // A retained VPC domain keeps its ENIs in the subnets, so the network stack cannot be deleted and
+  // `cdk destroy` ends in DELETE_FAILED; Redshift deletes a namespace's data unless it takes a final snapshot.
+  it('lets cdk destroy complete: the search domain goes, the warehouse leaves a final snapshot, the archive stays', () => {
+    t.storage.hasResource('AWS::OpenSearchService::Domain', { DeletionPolicy: 'Delete' });
+    t.storage.hasResourceProperties('AWS::RedshiftServerless::Namespace', { FinalSnapshotName: Match.stringLikeRegexp('-final$'), FinalSnapshotRetentionPeriod: -1 });
+    for (const bucket of Object.values(resources(t.storage, 'AWS::S3::Bucket'))) expect((bucket as { DeletionPolicy?: string }).DeletionPolicy).toBe('Retain');
+  });
+
+  it('with keepData false, deletes the buckets with their objects and takes no final snapshot', () => {
+    const gone = synthApp({ keepData: false }).templates.storage;
+    for (const bucket of Object.values(resources(gone, 'AWS::S3::Bucket'))) expect((bucket as { DeletionPolicy?: string }).DeletionPolicy).toBe('Delete');
+    expect(Object.keys(gone.findResources('Custom::S3AutoDeleteObjects'))).toHaveLength(2);
+    const namespace = only(gone, 'AWS::RedshiftServerless::Namespace');
+    expect(namespace.Properties!.FinalSnapshotName).toBeUndefined();
+  });
+
   it('keeps the archive encrypted, private, TLS-only, with lifecycle tiers and expiry', () => {
     const bucketId = stacks.storage.resolve((stacks.storage.archive.bucket.node.defaultChild as s3.CfnBucket).logicalId);
     const bucket = resources(t.storage, 'AWS::S3::Bucket')[bucketId];
