@@ -187,6 +187,13 @@ export interface ClickstreamConfig {
      * @default 30
      */
     retentionDays: number;
+    /**
+     * The sustained event rate the domain must hold for {@link retentionDays}: synth fails, naming
+     * the volume or retention that would, when the three volumes cannot (a full domain turns
+     * read-only and stops the indexer).
+     * @default 5
+     */
+    expectedEventsPerSecond: number;
   };
   /** Lifecycle of the S3 archive. */
   archive: {
@@ -243,7 +250,7 @@ export const DEFAULT_CONFIG: ClickstreamConfig = {
   },
   processing: { batchSize: 1000, batchWindowSeconds: 1, warehouseWindowSeconds: 300 },
   redshift: { baseCapacityRpu: 4, maxCapacityRpu: 32, database: 'clickstream' },
-  openSearch: { instanceType: 't3.medium.search', volumeGiB: 20, retentionDays: 30 },
+  openSearch: { instanceType: 't3.medium.search', volumeGiB: 20, retentionDays: 30, expectedEventsPerSecond: 5 },
   archive: { infrequentAccessAfterDays: 30, glacierAfterDays: 90, expireAfterDays: 730 },
   keepData: true,
   alarmEmail: '',

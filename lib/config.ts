@@ -81,6 +81,38 @@ function collectorEndpoint(c: ClickstreamConfig['collector']): void {
   }
 }
 
+/**
+ * Bytes one raw event takes on a node's disk, per copy: an estimate. Its document is about 1.4 KiB
+ * of JSON for a tracker event (0.6 KiB for an imported log line, measured on the sample data),
+ * which compression shrinks and the keyword and text indices grow again.
+ */
+export const SEARCH_BYTES_PER_EVENT = 1200;
+/** Data nodes and copies of each index (a primary and one replica). */
+const SEARCH_NODES = 3;
+const SEARCH_COPIES = 2;
+/** OpenSearch stops writing to a node past its flood-stage disk watermark (95 %); keep under the high one (90 %) with room. */
+const SEARCH_USABLE = 0.85;
+
+/** The sustained events per second the search domain holds for the retention period. */
+export function searchCapacity(o: ClickstreamConfig['openSearch']): number {
+  const usable = SEARCH_NODES * o.volumeGiB * 2 ** 30 * SEARCH_USABLE;
+  return usable / SEARCH_COPIES / SEARCH_BYTES_PER_EVENT / (o.retentionDays * 86400);
+}
+
+/** The search domain must hold the expected rate for the retention period, or synth says what would. */
+function searchSizing(o: ClickstreamConfig['openSearch']): void {
+  const holds = searchCapacity(o);
+  if (o.expectedEventsPerSecond <= holds) return;
+  const volume = Math.ceil((o.volumeGiB * o.expectedEventsPerSecond) / holds);
+  const days = Math.floor((o.retentionDays * holds) / o.expectedEventsPerSecond);
+  throw new ConfigError(
+    `clickstream.openSearch: 3 × ${o.volumeGiB} GiB holds about ${holds.toFixed(1)} events/s for ${o.retentionDays} days, not the expected ${o.expectedEventsPerSecond}; ` +
+      `set openSearch.volumeGiB to at least ${volume}` +
+      (days >= 1 ? ` or openSearch.retentionDays to at most ${days}` : '') +
+      ', or lower openSearch.expectedEventsPerSecond',
+  );
+}
+
 /** Reads and validates the configuration from the `clickstream` context value. */
 export function loadConfig(context: unknown): ClickstreamConfig {
   const c = merge(DEFAULT_CONFIG, context, 'clickstream');
@@ -152,6 +184,12 @@ export function loadConfig(context: unknown): ClickstreamConfig {
   }
   int(c.openSearch.volumeGiB, 'openSearch.volumeGiB', 10, 16384);
   int(c.openSearch.retentionDays, 'openSearch.retentionDays', 1, 3650);
+  if (typeof c.openSearch.expectedEventsPerSecond !== 'number' || !(c.openSearch.expectedEventsPerSecond > 0)) {
+    throw new ConfigError(
+      `clickstream.openSearch.expectedEventsPerSecond: ${JSON.stringify(c.openSearch.expectedEventsPerSecond)} must be a positive number`,
+    );
+  }
+  searchSizing(c.openSearch);
   int(c.archive.infrequentAccessAfterDays, 'archive.infrequentAccessAfterDays', 30, 36500);
   int(c.archive.glacierAfterDays, 'archive.glacierAfterDays', c.archive.infrequentAccessAfterDays + 1, 36500);
   int(c.archive.expireAfterDays, 'archive.expireAfterDays', c.archive.glacierAfterDays + 1, 36500);

@@ -4,7 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../lib/config';
+import { ConfigError, loadConfig, searchCapacity } from '../../lib/config';
 import { DRAIN_SECONDS } from '../../lib/stacks/collector-stack';
 import { clickstreamContext, stableTemplate, synthApp } from '../support/cdk-app';
 
@@ -174,13 +174,18 @@ describe('storage', () => {
   // `cdk destroy` ends in DELETE_FAILED; Redshift deletes a namespace's data unless it takes a final snapshot.
   it('lets cdk destroy complete: the search domain goes, the warehouse leaves a final snapshot, the archive stays', () => {
     t.storage.hasResource('AWS::OpenSearchService::Domain', { DeletionPolicy: 'Delete' });
-    t.storage.hasResourceProperties('AWS::RedshiftServerless::Namespace', { FinalSnapshotName: Match.stringLikeRegexp('-final$'), FinalSnapshotRetentionPeriod: -1 });
-    for (const bucket of Object.values(resources(t.storage, 'AWS::S3::Bucket'))) expect((bucket as { DeletionPolicy?: string }).DeletionPolicy).toBe('Retain');
+    t.storage.hasResourceProperties('AWS::RedshiftServerless::Namespace', {
+      FinalSnapshotName: Match.stringLikeRegexp('-final$'),
+      FinalSnapshotRetentionPeriod: -1,
+    });
+    for (const bucket of Object.values(resources(t.storage, 'AWS::S3::Bucket')))
+      expect((bucket as { DeletionPolicy?: string }).DeletionPolicy).toBe('Retain');
   });
 
   it('with keepData false, deletes the buckets with their objects and takes no final snapshot', () => {
     const gone = synthApp({ keepData: false }).templates.storage;
-    for (const bucket of Object.values(resources(gone, 'AWS::S3::Bucket'))) expect((bucket as { DeletionPolicy?: string }).DeletionPolicy).toBe('Delete');
+    for (const bucket of Object.values(resources(gone, 'AWS::S3::Bucket')))
+      expect((bucket as { DeletionPolicy?: string }).DeletionPolicy).toBe('Delete');
     expect(Object.keys(gone.findResources('Custom::S3AutoDeleteObjects'))).toHaveLength(2);
     const namespace = only(gone, 'AWS::RedshiftServerless::Namespace');
     expect(namespace.Properties!.FinalSnapshotName).toBeUndefined();
@@ -599,6 +604,15 @@ describe('configuration', () => {
     expect(() => loadConfig(clickstreamContext({ collector: { hostedZoneId: 'example.com' } }))).toThrow(
       /^clickstream\.collector\.hostedZoneId: "example\.com" is not a Route 53 hosted zone id/,
     );
+  });
+
+  // A full OpenSearch domain turns read-only at its flood-stage watermark and stops the indexer.
+  it('sizes the search domain from the expected event rate, naming the volume or retention that would hold it', () => {
+    expect(searchCapacity(loadConfig(clickstreamContext()).openSearch)).toBeCloseTo(8.8, 1);
+    expect(() => loadConfig(clickstreamContext({ openSearch: { expectedEventsPerSecond: 50 } }))).toThrow(
+      'clickstream.openSearch: 3 × 20 GiB holds about 8.8 events/s for 30 days, not the expected 50; set openSearch.volumeGiB to at least 114 or openSearch.retentionDays to at most 5, or lower openSearch.expectedEventsPerSecond',
+    );
+    expect(() => loadConfig(clickstreamContext({ openSearch: { expectedEventsPerSecond: 50, volumeGiB: 114 } }))).not.toThrow();
   });
 
   // CORS with credentials: any listed origin may send events carrying the visitor's cookies.
