@@ -5,6 +5,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { resolve } from 'node:path';
+import { cost } from './commands/cost';
 import { importFile } from './commands/import';
 import { query } from './commands/query';
 import { sendEvents } from './commands/send';
@@ -18,6 +19,12 @@ const program = new Command()
   .showHelpAfterError();
 
 const dataDirOption = () => new Option('--data-dir <dir>', 'local mode state folder').default('.clickstream');
+const rates = (v: string) => {
+  const list = v.split(',').map(Number);
+  if (list.length === 0 || list.some((n) => !Number.isFinite(n) || n <= 0))
+    throw new InvalidArgumentError('must be positive numbers separated by commas, like 10,100,1000');
+  return list;
+};
 const port = (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535');
@@ -59,6 +66,12 @@ program
   .option('--time <iso>', 'time stamp for rows that carry none (streamsets-csv); default now')
   .option('--anonymise-ip', 'zero the last octet of imported IPs')
   .action((file: string, o) => importFile(resolve(file), { ...o, dataDir: resolve(o.dataDir) }));
+
+program
+  .command('cost')
+  .description("the monthly cost model of the AWS deployment (this folder's cdk.json) at sustained event rates")
+  .option('--rates <list>', 'events per second, comma-separated', rates, [10, 100, 1000])
+  .action((o: { rates: number[] }) => cost(o.rates));
 
 program
   .command('send')

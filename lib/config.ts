@@ -13,6 +13,11 @@ const SUPPORTED_KAFKA = ['3.6.0', '3.7.x', '3.8.x', '3.9.x', '3.7.x.kraft', '3.8
 
 type Json = Record<string, unknown>;
 
+/** The defaults with the `clickstream` context value laid over them, key by key; unknown keys are refused, nothing else is checked. */
+export function mergeSettings(context: unknown): ClickstreamConfig {
+  return merge(DEFAULT_CONFIG, context, 'clickstream');
+}
+
 function merge<T>(base: T, override: unknown, path: string): T {
   if (override === undefined) return base;
   if (typeof base !== 'object' || base === null || Array.isArray(base)) return override as T;
@@ -115,7 +120,7 @@ function searchSizing(o: ClickstreamConfig['openSearch']): void {
 
 /** Reads and validates the configuration from the `clickstream` context value. */
 export function loadConfig(context: unknown): ClickstreamConfig {
-  const c = merge(DEFAULT_CONFIG, context, 'clickstream');
+  const c = mergeSettings(context);
   if (c.account !== undefined && !/^\d{12}$/.test(c.account))
     throw new ConfigError(`clickstream.account: "${c.account}" must be a 12-digit AWS account id`);
   if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(c.region))
