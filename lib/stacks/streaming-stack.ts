@@ -55,7 +55,9 @@ export class StreamingStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const configuration = new msk.CfnConfiguration(this, 'Configuration', {
-      name: `${this.stackName}-brokers`,
+      // KafkaVersionsList is create-only: a new version replaces the configuration, so the version is
+      // in the name and the replacement never collides with the configuration it replaces.
+      name: `${this.stackName}-brokers-${props.kafkaVersion.replace(/\./g, '-')}`,
       kafkaVersionsList: [props.kafkaVersion],
       serverProperties: [
         'auto.create.topics.enable=false',

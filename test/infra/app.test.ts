@@ -65,6 +65,16 @@ describe('streaming', () => {
     expect((cluster.Properties!.BrokerNodeGroupInfo as { ClientSubnets: unknown[] }).ClientSubnets).toHaveLength(3);
   });
 
+  // AWS::MSK::Configuration: KafkaVersionsList and Name are create-only. A Kafka upgrade replaces
+  // the configuration, which fails ("already exists") if the new one has the old one's name.
+  it('names the broker configuration after its Kafka version, so an upgrade replaces it without a name clash', () => {
+    const names = ['3.8.x', '3.9.x'].map(
+      (v) =>
+        (only(synthApp({ msk: { kafkaVersion: v } }).templates.streaming, 'AWS::MSK::Configuration').Properties as { Name: string }).Name,
+    );
+    expect(names).toEqual(['ClickstreamStreaming-brokers-3-8-x', 'ClickstreamStreaming-brokers-3-9-x']);
+  });
+
   // MSK applies a configuration only at the revision the cluster names: a pinned revision 1 would
   // leave every later edit of the broker settings unapplied.
   it('runs the latest revision of its broker configuration', () => {
