@@ -44,6 +44,7 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
     openSearchVolumeGiB: config.openSearch.volumeGiB,
     retentionDays: config.openSearch.retentionDays,
     archive: config.archive,
+    searchEnabled: config.openSearch.enabled,
     keepData: config.keepData,
   });
   const collector = new CollectorStack(app, `${prefix}Collector`, {
@@ -62,10 +63,12 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
     topics: { events: streaming.eventsTopic, bad: streaming.badTopic, failed: streaming.failedTopic },
     workgroup: storage.warehouse.workgroup,
     database: config.redshift.database,
-    domain: storage.search.domain,
-    searchClientSecurityGroup: storage.search.clientSecurityGroup,
+    search:
+      storage.search && storage.indexerRole
+        ? { domain: storage.search.domain, clientSecurityGroup: storage.search.clientSecurityGroup, role: storage.indexerRole }
+        : undefined,
     archiveBucket: storage.archive.bucket,
-    roles: { aggregator: storage.aggregatorRole, indexer: storage.indexerRole, archiver: storage.archiverRole },
+    roles: { aggregator: storage.aggregatorRole, archiver: storage.archiverRole },
     batchSize: config.processing.batchSize,
     batchWindowSeconds: config.processing.batchWindowSeconds,
     warehouseWindowSeconds: config.processing.warehouseWindowSeconds,
@@ -75,10 +78,14 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
     env,
     collector: collector.service,
     cluster: streaming.cluster,
-    processors: { Aggregator: processing.aggregator, Indexer: processing.indexer, Archiver: processing.archiver },
+    processors: {
+      Aggregator: processing.aggregator,
+      ...(processing.indexer ? { Indexer: processing.indexer } : {}),
+      Archiver: processing.archiver,
+    },
     workgroup: storage.warehouse.workgroup,
     database: config.redshift.database,
-    domain: storage.search.domain,
+    domain: storage.search?.domain,
     alarmEmail: config.alarmEmail,
   });
 
@@ -107,12 +114,13 @@ function addOutputs({ collector, storage, monitoring }: ClickstreamStacks, confi
     'npx clickstream query <name> --workgroup <this> --database <RedshiftDatabase>',
   );
   output(storage, 'RedshiftDatabase', config.redshift.database, 'Database holding the aggregate tables');
-  output(
-    storage,
-    'OpenSearchDashboardsUrl',
-    `https://${storage.search.domain.domainEndpoint}/_dashboards`,
-    'Raw events (reachable from inside the VPC)',
-  );
+  if (storage.search)
+    output(
+      storage,
+      'OpenSearchDashboardsUrl',
+      `https://${storage.search.domain.domainEndpoint}/_dashboards`,
+      'Raw events (reachable from inside the VPC)',
+    );
   output(storage, 'ArchiveBucket', storage.archive.bucket.bucketName, 'gzip NDJSON archive: events/ and bad/');
   output(
     monitoring,

@@ -173,6 +173,12 @@ export interface ClickstreamConfig {
   /** The search domain (OpenSearch) holding raw events. */
   openSearch: {
     /**
+     * Deploy the search domain and the indexer. False is the warehouse-only profile: raw events
+     * are then only in the S3 archive (and the aggregates in Redshift).
+     * @default true
+     */
+    enabled: boolean;
+    /**
      * Instance type of the three data nodes (a type with encryption at rest).
      * @default 't3.medium.search'
      */
@@ -250,7 +256,7 @@ export const DEFAULT_CONFIG: ClickstreamConfig = {
   },
   processing: { batchSize: 1000, batchWindowSeconds: 1, warehouseWindowSeconds: 300 },
   redshift: { baseCapacityRpu: 4, maxCapacityRpu: 32, database: 'clickstream' },
-  openSearch: { instanceType: 't3.medium.search', volumeGiB: 20, retentionDays: 30, expectedEventsPerSecond: 5 },
+  openSearch: { enabled: true, instanceType: 't3.medium.search', volumeGiB: 20, retentionDays: 30, expectedEventsPerSecond: 5 },
   archive: { infrequentAccessAfterDays: 30, glacierAfterDays: 90, expireAfterDays: 730 },
   keepData: true,
   alarmEmail: '',

@@ -194,7 +194,9 @@ export function loadConfig(context: unknown): ClickstreamConfig {
       `clickstream.openSearch.expectedEventsPerSecond: ${JSON.stringify(c.openSearch.expectedEventsPerSecond)} must be a positive number`,
     );
   }
-  searchSizing(c.openSearch);
+  if (typeof c.openSearch.enabled !== 'boolean')
+    throw new ConfigError(`clickstream.openSearch.enabled: ${JSON.stringify(c.openSearch.enabled)} must be true or false`);
+  if (c.openSearch.enabled) searchSizing(c.openSearch);
   int(c.archive.infrequentAccessAfterDays, 'archive.infrequentAccessAfterDays', 30, 36500);
   int(c.archive.glacierAfterDays, 'archive.glacierAfterDays', c.archive.infrequentAccessAfterDays + 1, 36500);
   int(c.archive.expireAfterDays, 'archive.expireAfterDays', c.archive.glacierAfterDays + 1, 36500);

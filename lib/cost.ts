@@ -97,9 +97,13 @@ export function costModel(c: ClickstreamConfig, rate: number): CostLine[] {
   const events = rate * MONTH_S;
   const aggregatorBatches = batchesPerSecond(rate, p.batchSize, p.warehouseWindowSeconds, msk.partitions);
   const fastBatches = batchesPerSecond(rate, p.batchSize, p.batchWindowSeconds, msk.partitions);
+  const search = openSearch.enabled;
+  // Mappings on the events topic: aggregator, archiver and (with search) indexer; plus the archiver's bad topic.
+  const eventMappings = search ? 3 : 2;
   const lambdaSeconds =
-    (aggregatorBatches * TRAFFIC.aggregatorSeconds + fastBatches * (TRAFFIC.indexerSeconds + TRAFFIC.archiverSeconds)) * MONTH_S;
-  const invocations = (aggregatorBatches + 2 * fastBatches) * MONTH_S;
+    (aggregatorBatches * TRAFFIC.aggregatorSeconds + fastBatches * ((search ? TRAFFIC.indexerSeconds : 0) + TRAFFIC.archiverSeconds)) *
+    MONTH_S;
+  const invocations = (aggregatorBatches + (eventMappings - 1) * fastBatches) * MONTH_S;
   // Redshift wakes for each aggregator batch and bills at least 60 s; the partitions' writers are not aligned.
   const awake = Math.min(1, aggregatorBatches * Math.max(60, TRAFFIC.aggregatorSeconds));
   const tasks = Math.max(collector.minTasks, Math.ceil(rate / TRAFFIC.requestsPerTaskSecond));
@@ -111,11 +115,11 @@ export function costModel(c: ClickstreamConfig, rate: number): CostLine[] {
     },
     { part: 'MSK storage', settings: 'msk.brokerStorageGiB', monthly: 3 * msk.brokerStorageGiB * PRICES.mskStorageGbMonth },
     // Per-topic-per-partition monitoring: about four lag metrics per consumer group and partition.
-    { part: 'MSK partition metrics', settings: 'msk.partitions', monthly: 4 * (3 * msk.partitions + 1) * PRICES.metricMonth },
+    { part: 'MSK partition metrics', settings: 'msk.partitions', monthly: 4 * (eventMappings * msk.partitions + 1) * PRICES.metricMonth },
     {
       part: 'Lambda event pollers',
       settings: 'msk.partitions',
-      monthly: Math.ceil((3 * msk.partitions + 1) / 10) * PRICES.eventPollerUnitHour * HOURS,
+      monthly: Math.ceil((eventMappings * msk.partitions + 1) / 10) * PRICES.eventPollerUnitHour * HOURS,
     },
     {
       part: 'Lambda compute',
@@ -130,10 +134,11 @@ export function costModel(c: ClickstreamConfig, rate: number): CostLine[] {
     {
       part: 'OpenSearch (volumes sized for the rate)',
       settings: 'openSearch.instanceType, volumeGiB, retentionDays',
-      monthly:
-        3 *
-        (price(PRICES.searchInstanceHour, openSearch.instanceType, 'openSearch.instanceType') * HOURS +
-          searchVolumeFor(openSearch, rate) * PRICES.searchGp3GbMonth),
+      monthly: search
+        ? 3 *
+          (price(PRICES.searchInstanceHour, openSearch.instanceType, 'openSearch.instanceType') * HOURS +
+            searchVolumeFor(openSearch, rate) * PRICES.searchGp3GbMonth)
+        : 0,
     },
     {
       part: 'Collector (Fargate)',

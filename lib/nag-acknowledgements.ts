@@ -7,6 +7,7 @@ import { Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { ClickstreamStacks } from './app';
 import type { CollectorStack } from './stacks/collector-stack';
+import type { SearchDomain } from './constructs/search-domain';
 import type { StorageStack } from './stacks/storage-stack';
 
 const BASIC = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
@@ -36,73 +37,77 @@ export function acknowledgeFindings({ storage, collector }: ClickstreamStacks): 
   processorRoles(storage);
   warehouse(storage);
   cdkInternals(storage);
-  searchDomain(storage);
+  if (storage.search && storage.indexerRole) searchDomain(storage, storage.search, storage.indexerRole);
   publicCollector(collector);
 }
 
-/** The processors' execution roles and their narrowest resource patterns. */
+/** The aggregator's and archiver's execution roles and their narrowest resource patterns. */
 function processorRoles(storage: StorageStack): void {
-  const archiveObjects = `AwsSolutions-IAM5[Resource::<${logicalId(storage.archive.bucket)}.Arn>/*]`;
-
   // Lambda execution roles: the AWS managed execution policies grant only log writing (and ENI
   // management for VPC functions; MSK cluster description for event source mappings).
-  for (const role of [storage.aggregatorRole, storage.archiverRole])
+  for (const role of [storage.aggregatorRole, storage.archiverRole]) {
     ack(role, 'AWSLambdaBasicExecutionRole grants only CloudWatch Logs writes for this function.', BASIC);
-  for (const role of [storage.indexerRole, storage.search.setupRole])
-    ack(role, 'AWSLambdaVPCAccessExecutionRole grants only logs and the ENI actions a VPC function needs.', VPC_ACCESS);
-  for (const role of [storage.aggregatorRole, storage.indexerRole, storage.archiverRole]) {
-    ack(
-      role,
-      'ManagedKafkaEventSource attaches AWSLambdaMSKExecutionRole (kafka:Describe*, GetBootstrapBrokers, ENI actions); the data-plane kafka-cluster actions are granted separately on exact ARNs.',
-      MSK_EXECUTION,
-    );
+    mskExecution(role);
   }
   ack(
     storage.archiverRole,
     "The archiver writes one object per topic, partition, hour and offset range; keys are generated, so PutObject covers the bucket's objects.",
-    archiveObjects,
+    `AwsSolutions-IAM5[Resource::<${logicalId(storage.archive.bucket)}.Arn>/*]`,
   );
-  for (const [role, name] of [
-    [storage.indexerRole, 'indexer'],
-    [storage.aggregatorRole, 'aggregator'],
-  ] as const) {
-    ack(
-      role,
-      `Refused events are written under bad/${name}/ with one object per first offset; the key suffix is not known in advance.`,
-      `AwsSolutions-IAM5[Resource::<${logicalId(storage.archive.bucket)}.Arn>/bad/${name}/*]`,
-    );
-  }
+  refusedEvents(storage, storage.aggregatorRole, 'aggregator');
+}
+
+function mskExecution(role: IConstruct): void {
   ack(
-    storage.indexerRole,
-    'Raw events go to daily indices clickstream-YYYY.MM.DD; the pattern covers exactly those indices and their documents.',
-    `AwsSolutions-IAM5[Resource::<${logicalId(storage.search.domain)}.Arn>/clickstream-*]`,
-    `AwsSolutions-IAM5[Resource::<${logicalId(storage.search.domain)}.Arn>/clickstream-*/*]`,
+    role,
+    'ManagedKafkaEventSource attaches AWSLambdaMSKExecutionRole (kafka:Describe*, GetBootstrapBrokers, ENI actions); the data-plane kafka-cluster actions are granted separately on exact ARNs.',
+    MSK_EXECUTION,
   );
 }
 
-/** The search domain and its FGAC master user. */
-function searchDomain(storage: StorageStack): void {
-  const domainId = logicalId(storage.search.domain);
+function refusedEvents(storage: StorageStack, role: IConstruct, name: string): void {
   ack(
-    storage.search.setupRole,
+    role,
+    `Refused events are written under bad/${name}/ with one object per first offset; the key suffix is not known in advance.`,
+    `AwsSolutions-IAM5[Resource::<${logicalId(storage.archive.bucket)}.Arn>/bad/${name}/*]`,
+  );
+}
+
+/** The search domain, its FGAC master user, its setup provider and the indexer's role. */
+function searchDomain(storage: StorageStack, search: SearchDomain, indexerRole: IConstruct): void {
+  const domainId = logicalId(search.domain);
+  for (const role of [indexerRole, search.setupRole]) {
+    ack(role, 'AWSLambdaVPCAccessExecutionRole grants only logs and the ENI actions a VPC function needs.', VPC_ACCESS);
+  }
+  mskExecution(indexerRole);
+  refusedEvents(storage, indexerRole, 'indexer');
+  ack(
+    indexerRole,
+    'Raw events go to daily indices clickstream-YYYY.MM.DD; the pattern covers exactly those indices and their documents.',
+    `AwsSolutions-IAM5[Resource::<${domainId}.Arn>/clickstream-*]`,
+    `AwsSolutions-IAM5[Resource::<${domainId}.Arn>/clickstream-*/*]`,
+  );
+  ack(
+    search.setupRole,
     'The setup function is the FGAC master user: it installs the index template, the ISM policy and the role mapping, all under the domain ARN.',
     `AwsSolutions-IAM5[Resource::<${domainId}.Arn>/*]`,
   );
   ack(
-    storage.search.domain,
+    search.domain,
     'CDK creates a CloudWatch Logs resource policy for the domain logs with a custom resource; logs:PutResourcePolicy has no resource-level scoping.',
     'AwsSolutions-IAM5[Resource::*]',
   );
   ack(
-    storage.search.domain,
+    search.domain,
     'The domain is only reachable inside the VPC, from the search-client security group; an IP allowlist adds nothing.',
     'AwsSolutions-OS3',
   );
   ack(
-    storage.search.domain,
+    search.domain,
     'The small default runs three data nodes without dedicated masters to keep cost low; production sizes should add them.',
     'AwsSolutions-OS4',
   );
+  providerFramework(search.setupProvider, search.setupFunction);
 }
 
 /** The Data API statement actions and the migrations' admin secret. */
@@ -121,24 +126,24 @@ function warehouse(storage: StorageStack): void {
 
 /** CDK-internal functions: the custom-resource provider framework and the AwsCustomResource singleton. */
 function cdkInternals(storage: StorageStack): void {
-  for (const [provider, handler] of [
-    [storage.warehouse.migrateProvider, storage.warehouse.migrateFunction],
-    [storage.search.setupProvider, storage.search.setupFunction],
-  ] as const) {
-    const onEvent = provider.node.findChild('framework-onEvent');
-    ack(onEvent, 'CDK Provider framework function: AWSLambdaBasicExecutionRole for its logs only.', BASIC);
-    ack(
-      onEvent,
-      'CDK Provider framework function: it invokes the handler function and its versions (<arn>:*).',
-      `AwsSolutions-IAM5[Resource::<${logicalId(handler)}.Arn>:*]`,
-    );
-    ack(onEvent, 'CDK Provider framework function runtime is chosen by aws-cdk-lib.', 'AwsSolutions-L1');
-  }
+  providerFramework(storage.warehouse.migrateProvider, storage.warehouse.migrateFunction);
   const singleton = storage.node.tryFindChild('AWS679f53fac002430cb0da5b7982bd2287');
   if (singleton) {
     ack(singleton, 'CDK AwsCustomResource singleton function: AWSLambdaBasicExecutionRole for its logs only.', BASIC);
     ack(singleton, 'CDK AwsCustomResource singleton function runtime is chosen by aws-cdk-lib.', 'AwsSolutions-L1');
   }
+}
+
+/** A CDK custom-resource provider framework function in front of `handler`. */
+function providerFramework(provider: IConstruct, handler: IConstruct): void {
+  const onEvent = provider.node.findChild('framework-onEvent');
+  ack(onEvent, 'CDK Provider framework function: AWSLambdaBasicExecutionRole for its logs only.', BASIC);
+  ack(
+    onEvent,
+    'CDK Provider framework function: it invokes the handler function and its versions (<arn>:*).',
+    `AwsSolutions-IAM5[Resource::<${logicalId(handler)}.Arn>:*]`,
+  );
+  ack(onEvent, 'CDK Provider framework function runtime is chosen by aws-cdk-lib.', 'AwsSolutions-L1');
 }
 
 /** The collector is a public endpoint for browsers. */

@@ -25,8 +25,8 @@ export interface MonitoringStackProps extends StackProps {
   workgroup: redshift.CfnWorkgroup;
   /** Database of the aggregate tables (for the failed-queries metric). */
   database: string;
-  /** The OpenSearch domain (cluster status and free storage). */
-  domain: opensearch.IDomain;
+  /** The OpenSearch domain (cluster status and free storage), when deployed. */
+  domain: opensearch.IDomain | undefined;
   /** @default no subscription when empty */
   alarmEmail: string;
 }
@@ -114,10 +114,12 @@ export class MonitoringStack extends Stack {
         );
       }
     }
-    alarm('SearchClusterRed', props.domain.metricClusterStatusRed({ period: Duration.minutes(1) }), 1, 'The OpenSearch cluster is red.');
+    const domain = props.domain;
+    if (!domain) return;
+    alarm('SearchClusterRed', domain.metricClusterStatusRed({ period: Duration.minutes(1) }), 1, 'The OpenSearch cluster is red.');
     const lowStorage = alarm(
       'SearchFreeStorage',
-      props.domain.metricFreeStorageSpace({ period: Duration.minutes(5), statistic: 'Minimum' }),
+      domain.metricFreeStorageSpace({ period: Duration.minutes(5), statistic: 'Minimum' }),
       2048,
       'OpenSearch has less than 2 GiB of free storage on a node.',
     );
@@ -149,12 +151,16 @@ export class MonitoringStack extends Stack {
         processorWidgets,
         [
           new cloudwatch.GraphWidget({ title: 'Redshift: RPU and failed queries', left: [m.rpu], right: [m.queryFailures], width: 12 }),
-          new cloudwatch.GraphWidget({
-            title: 'OpenSearch: cluster status and free storage',
-            left: [props.domain.metricClusterStatusRed(), props.domain.metricClusterStatusYellow()],
-            right: [props.domain.metricFreeStorageSpace()],
-            width: 12,
-          }),
+          ...(props.domain
+            ? [
+                new cloudwatch.GraphWidget({
+                  title: 'OpenSearch: cluster status and free storage',
+                  left: [props.domain.metricClusterStatusRed(), props.domain.metricClusterStatusYellow()],
+                  right: [props.domain.metricFreeStorageSpace()],
+                  width: 12,
+                }),
+              ]
+            : []),
         ],
       ],
     });

@@ -29,14 +29,12 @@ export interface ProcessingStackProps extends StackProps {
   workgroup: redshift.CfnWorkgroup;
   /** Database of the aggregate tables. */
   database: string;
-  /** The OpenSearch domain the indexer writes raw events to. */
-  domain: opensearch.IDomain;
-  /** Security group the domain accepts HTTPS from. */
-  searchClientSecurityGroup: ec2.ISecurityGroup;
+  /** The search domain the indexer writes raw events to, the security group it accepts HTTPS from, and the indexer's role; no indexer without it. */
+  search?: { domain: opensearch.IDomain; clientSecurityGroup: ec2.ISecurityGroup; role: iam.IRole };
   /** The archive: the archiver writes it, the aggregator and indexer keep refused events under bad/. */
   archiveBucket: s3.IBucket;
   /** Execution roles, created in the storage stack next to their grants. */
-  roles: { aggregator: iam.IRole; indexer: iam.IRole; archiver: iam.IRole };
+  roles: { aggregator: iam.IRole; archiver: iam.IRole };
   /** Records per batch. */
   batchSize: number;
   /** Batching window of the indexer and the archiver (raw events searchable within it). */
@@ -75,7 +73,8 @@ export function consumerGroupOf(processor: string, topic: string, eventsTopic: s
  */
 export class ProcessingStack extends Stack {
   public readonly aggregator: Processor;
-  public readonly indexer: Processor;
+  /** The indexer, when there is a search domain. */
+  public readonly indexer: Processor | undefined;
   public readonly archiver: Processor;
 
   constructor(scope: Construct, id: string, props: ProcessingStackProps) {
@@ -85,11 +84,14 @@ export class ProcessingStack extends Stack {
     this.aggregator = this.processor(props, 'Aggregator', props.roles.aggregator, [events], props.warehouseWindowSeconds, {
       environment: { REDSHIFT_WORKGROUP: props.workgroup.workgroupName, REDSHIFT_DATABASE: props.database, ARCHIVE_BUCKET: archive },
     });
-    this.indexer = this.processor(props, 'Indexer', props.roles.indexer, [events], props.batchWindowSeconds, {
-      vpc: props.vpc,
-      securityGroups: [props.searchClientSecurityGroup],
-      environment: { OPENSEARCH_ENDPOINT: props.domain.domainEndpoint, INDEX_PREFIX, ARCHIVE_BUCKET: archive },
-    });
+    const search = props.search;
+    this.indexer = search
+      ? this.processor(props, 'Indexer', search.role, [events], props.batchWindowSeconds, {
+          vpc: props.vpc,
+          securityGroups: [search.clientSecurityGroup],
+          environment: { OPENSEARCH_ENDPOINT: search.domain.domainEndpoint, INDEX_PREFIX, ARCHIVE_BUCKET: archive },
+        })
+      : undefined;
     this.archiver = this.processor(props, 'Archiver', props.roles.archiver, [events, bad], props.batchWindowSeconds, {
       environment: { ARCHIVE_BUCKET: archive, BAD_TOPIC: bad.topicName },
     });

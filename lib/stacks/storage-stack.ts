@@ -23,6 +23,8 @@ export interface StorageStackProps extends StackProps {
   openSearchVolumeGiB: number;
   /** Days a daily index of raw events is kept. */
   retentionDays: number;
+  /** Deploy the search domain (and the indexer's role). */
+  searchEnabled: boolean;
   /** Lifecycle of the archive's objects. */
   archive: ArchiveProps;
   /** Keep the archive buckets and a final warehouse snapshot when the stack is deleted. */
@@ -40,21 +42,21 @@ export const INDEX_PREFIX = 'clickstream';
 export class StorageStack extends Stack {
   public readonly archive: Archive;
   public readonly warehouse: Warehouse;
-  public readonly search: SearchDomain;
+  /** The search domain, unless the warehouse-only profile leaves it out. */
+  public readonly search: SearchDomain | undefined;
   public readonly aggregatorRole: iam.Role;
-  public readonly indexerRole: iam.Role;
+  /** The indexer's role, with the search domain. */
+  public readonly indexerRole: iam.Role | undefined;
   public readonly archiverRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: StorageStackProps) {
     super(scope, id, props);
     this.aggregatorRole = lambdaRole(this, 'AggregatorRole');
-    this.indexerRole = lambdaRole(this, 'IndexerRole', true);
     this.archiverRole = lambdaRole(this, 'ArchiverRole');
 
     this.archive = new Archive(this, 'Archive', { ...props.archive, keepData: props.keepData });
     this.archive.grantPut(this.archiverRole);
     // Events a processor cannot store are kept under its own bad/ prefix, never dropped.
-    this.archive.grantPut(this.indexerRole, 'bad/indexer/*');
     this.archive.grantPut(this.aggregatorRole, 'bad/aggregator/*');
 
     this.warehouse = new Warehouse(this, 'Warehouse', {
@@ -65,6 +67,9 @@ export class StorageStack extends Stack {
       maxCapacityRpu: props.redshiftMaxCapacityRpu,
       keepData: props.keepData,
     });
+    if (!props.searchEnabled) return;
+    this.indexerRole = lambdaRole(this, 'IndexerRole', true);
+    this.archive.grantPut(this.indexerRole, 'bad/indexer/*');
     this.search = new SearchDomain(this, 'Search', {
       vpc: props.vpc,
       writerRole: this.indexerRole,

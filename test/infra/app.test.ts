@@ -521,6 +521,17 @@ describe('monitoring', () => {
   });
 });
 
+describe('the warehouse-only profile', () => {
+  it('with openSearch.enabled false deploys no search domain and no indexer, and still passes validation and cdk-nag', () => {
+    const w = synthApp({ openSearch: { enabled: false } });
+    w.templates.storage.resourceCountIs('AWS::OpenSearchService::Domain', 0);
+    expect(Object.keys(resources(w.templates.processing, 'AWS::Lambda::EventSourceMapping'))).toHaveLength(3); // aggregator; archiver on two topics
+    expect(Object.keys(resources(w.templates.processing, 'AWS::Lambda::Function')).some((id) => id.startsWith('Indexer'))).toBe(false);
+    expect(Object.keys(resources(w.templates.monitoring, 'AWS::CloudWatch::Alarm')).some((id) => id.startsWith('Search'))).toBe(false);
+    expect(Object.keys(w.templates.storage.findOutputs('*'))).not.toContain('OpenSearchDashboardsUrl');
+  });
+});
+
 describe('logs across all stacks', () => {
   // A function without LoggingConfig writes to an implicit /aws/lambda/<name> group kept forever.
   it('gives every function, those CDK adds included, a log group of its stack, and every log group a retention', () => {

@@ -43,6 +43,13 @@ describe('cost model', () => {
     expect(line(1000)['OpenSearch (volumes sized for the rate)']).toBeGreaterThan(4 * line(10)['OpenSearch (volumes sized for the rate)']);
   });
 
+  it('costs no search domain, fewer pollers and no indexer in the warehouse-only profile', () => {
+    const warehouseOnly = line(100, { ...DEFAULT_CONFIG, openSearch: { ...DEFAULT_CONFIG.openSearch, enabled: false } });
+    expect(warehouseOnly['OpenSearch (volumes sized for the rate)']).toBe(0);
+    expect(warehouseOnly['Lambda compute']).toBeLessThan(line(100)['Lambda compute']);
+    expect(warehouseOnly['MSK partition metrics']).toBeLessThan(line(100)['MSK partition metrics']);
+  });
+
   it('names the setting when it has no price for an instance type', () => {
     expect(() => costModel({ ...DEFAULT_CONFIG, msk: { ...DEFAULT_CONFIG.msk, instanceType: 'kafka.m7g.24xlarge' } }, 10)).toThrow(
       'no list price in the cost model for msk.instanceType "kafka.m7g.24xlarge"',
