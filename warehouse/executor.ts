@@ -20,13 +20,14 @@ export const MAX_TRANSACTION_STATEMENTS = 40;
 
 /**
  * SQLSTATE classes of errors caused by the values in a statement rather than by the warehouse:
- * 22 data exception (value too long, out of range, bad date), 23 integrity constraint,
- * 42 syntax or access rule (a value that broke the statement text).
+ * 21 cardinality (two source rows for one MERGE target), 22 data exception (value too long, out
+ * of range, bad date), 23 integrity constraint, 42 syntax or access rule (a value that broke the
+ * statement text).
  */
-const DATA_STATES = /^(22|23|42)/;
+const DATA_STATES = /^(21|22|23|42)/;
 /** The same failures as Redshift words them through the Data API (which reports no SQLSTATE). */
 const DATA_MESSAGES =
-  /ERROR:\s*(value too long|invalid input syntax|.*out of range|invalid byte sequence|.*syntax error|date\/time field value|violates|numeric field overflow|overflow)/i;
+  /ERROR:\s*(value too long|invalid input syntax|.*out of range|invalid byte sequence|.*syntax error|date\/time field value|violates|numeric field overflow|overflow|.*cannot affect row a second time)/i;
 
 /**
  * True when a failed statement failed because of its data: retrying it can never succeed, so

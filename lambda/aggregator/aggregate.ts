@@ -3,6 +3,7 @@
  * per transaction (Redshift MERGE refuses two source rows for one target row).
  */
 import type { ClickEvent } from '../../contract';
+import { storable } from '../../warehouse/literal';
 import { derive, TABLES, type ColumnDef, type StateTable, type TableSpec, type Value } from './tables';
 
 /** The rows one table receives from a batch, with their column names and types. */
@@ -58,18 +59,18 @@ export function aggregate(events: readonly ClickEvent[]): TableRows[] {
     for (let t = 0; t < TABLES.length; t++) {
       const spec = TABLES[t];
       if (spec.kind === 'counter') {
-        const key = spec.keyOf(d);
+        const key = asStored(spec.keyOf(d));
         if (!key) continue;
         let row = counters[t].find(key);
         if (!row) counters[t].add(key, (row = { key, totals: new Array<number>(spec.counts.length).fill(0) }));
         spec.add(d, row.totals);
       } else if (spec.kind === 'membership') {
-        const m = spec.member(d);
+        const m = asStored(spec.member(d));
         if (!m) continue;
         if (spec.distinctPerEvent) distinct[t].push(m);
         else if (!members[t].find(m)) members[t].add(m, m);
       } else {
-        const k = spec.keyOf(d);
+        const k = spec.keyOf(d); // a session or party id: the id alphabet has nothing to normalise
         let st = states[t].get(k);
         if (!st)
           states[t].set(
@@ -135,6 +136,19 @@ class RowIndex<R> {
     level.set(key[key.length - 1], row);
     this.rows.push(row);
   }
+}
+
+// eslint-disable-next-line no-control-regex -- NUL is one of the characters to find
+const MAY_CHANGE = /[\u0000\uD800-\uDFFF]/;
+
+/**
+ * Key parts as the warehouse will hold them (see storable): two strings that differ only in a
+ * NUL or a lone surrogate are one row there, so they must be one row here too, or MERGE gets two
+ * source rows for one target row. Strings without such characters (nearly all) are returned as is.
+ */
+function asStored(key: Value[] | undefined): Value[] | undefined {
+  if (!key || !key.some((v) => typeof v === 'string' && MAY_CHANGE.test(v))) return key;
+  return key.map((v) => (typeof v === 'string' ? storable(v) : v));
 }
 
 /** True when (at, id) should replace `cur` for a `min` or `max` pick. */

@@ -122,6 +122,8 @@ describe("which warehouse failures are the data's fault", () => {
     expect(isDataError(redshift('ERROR: could not complete because of conflict with concurrent transaction'))).toBe(false);
     expect(isDataError(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))).toBe(false);
     expect(isDataError(Object.assign(new Error('invalid input syntax'), { code: '22P02' }))).toBe(true);
+    expect(isDataError(Object.assign(new Error('MERGE command cannot affect row a second time'), { code: '21000' }))).toBe(true);
+    expect(isDataError(redshift('ERROR: MERGE command cannot affect row a second time'))).toBe(true);
     expect(isDataError(Object.assign(new Error('could not serialize access'), { code: '40001' }))).toBe(false);
     expect(isDataError(new Error('connect ECONNREFUSED 127.0.0.1:5432'))).toBe(false);
   });
