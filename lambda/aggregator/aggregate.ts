@@ -59,16 +59,28 @@ export function aggregate(events: readonly ClickEvent[]): TableRows[] {
     for (let t = 0; t < TABLES.length; t++) {
       const spec = TABLES[t];
       if (spec.kind === 'counter') {
-        const key = asStored(spec.keyOf(d));
-        if (!key) continue;
-        let row = counters[t].find(key);
-        if (!row) counters[t].add(key, (row = { key, totals: new Array<number>(spec.counts.length).fill(0) }));
+        const raw = spec.keyOf(d);
+        if (!raw) continue;
+        const rows = counters[t];
+        let row = rows.find(raw);
+        if (!row) {
+          const key = asStored(raw);
+          row = key === raw ? undefined : rows.find(key);
+          const found = row ?? { key, totals: new Array<number>(spec.counts.length).fill(0) };
+          if (!row) rows.add(key, found);
+          if (key !== raw) rows.alias(raw, found);
+          row = found;
+        }
         spec.add(d, row.totals);
       } else if (spec.kind === 'membership') {
-        const m = asStored(spec.member(d));
+        const m = spec.member(d);
         if (!m) continue;
-        if (spec.distinctPerEvent) distinct[t].push(m);
-        else if (!members[t].find(m)) members[t].add(m, m);
+        if (spec.distinctPerEvent) distinct[t].push(asStored(m));
+        else if (!members[t].find(m)) {
+          const stored = asStored(m);
+          if (stored === m || !members[t].find(stored)) members[t].add(stored, stored);
+          if (stored !== m) members[t].alias(m, stored);
+        }
       } else {
         const k = spec.keyOf(d); // a session or party id: the id alphabet has nothing to normalise
         let st = states[t].get(k);
@@ -125,8 +137,18 @@ class RowIndex<R> {
     return level?.get(key[key.length - 1]) as R | undefined;
   }
 
+  /** Makes `key` find an existing row, without listing the row twice. */
+  alias(key: readonly Value[], row: R): void {
+    this.set(key, row);
+  }
+
   /** Adds a row under a key that {@link find} did not find. */
   add(key: readonly Value[], row: R): void {
+    this.set(key, row);
+    this.rows.push(row);
+  }
+
+  private set(key: readonly Value[], row: R): void {
     let level = this.root;
     for (let i = 0; i < key.length - 1; i++) {
       let next = level.get(key[i]) as Map<Value, unknown> | undefined;
@@ -134,7 +156,6 @@ class RowIndex<R> {
       level = next;
     }
     level.set(key[key.length - 1], row);
-    this.rows.push(row);
   }
 }
 
@@ -144,11 +165,13 @@ const MAY_CHANGE = /[\u0000\uD800-\uDFFF]/;
 /**
  * Key parts as the warehouse will hold them (see storable): two strings that differ only in a
  * NUL or a lone surrogate are one row there, so they must be one row here too, or MERGE gets two
- * source rows for one target row. Strings without such characters (nearly all) are returned as is.
+ * source rows for one target row. The same array when nothing changes (nearly always). Called
+ * only when a key is not in the index yet; later events with the raw key find it by an alias.
  */
-function asStored(key: Value[] | undefined): Value[] | undefined {
-  if (!key || !key.some((v) => typeof v === 'string' && MAY_CHANGE.test(v))) return key;
-  return key.map((v) => (typeof v === 'string' ? storable(v) : v));
+function asStored(key: Value[]): Value[] {
+  let changed = false;
+  for (const v of key) if (typeof v === 'string' && MAY_CHANGE.test(v)) changed = true;
+  return changed ? key.map((v) => (typeof v === 'string' ? storable(v) : v)) : key;
 }
 
 /** True when (at, id) should replace `cur` for a `min` or `max` pick. */
