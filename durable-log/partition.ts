@@ -129,6 +129,8 @@ export class Partition {
       );
       if (written !== data.length) throw new Error(`short write: ${written} of ${data.length} bytes (is the disk full?)`);
     } catch (err) {
+      // Best effort: the write's own error is what the caller must see; if the cut fails too, the
+      // next write still starts at `start` and recovery at open drops whatever lies past the frames.
       await truncateFd(seg.fd, start).catch(() => undefined);
       throw err;
     }
@@ -170,7 +172,9 @@ export class Partition {
       this.segments.shift();
       await closeFd(seg.fd);
       await unlink(seg.path);
-      await unlink(`${seg.path}.quarantine`).catch(() => undefined);
+      await unlink(`${seg.path}.quarantine`).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err; // most segments were never damaged
+      });
       removed++;
     }
     return removed;

@@ -102,13 +102,20 @@ async function importBatch(req: IncomingMessage, res: ServerResponse, deps: Site
     await Promise.all([deps.appendEvents(events), bad.length > 0 ? deps.appendBad(bad) : undefined]);
     sendJson(res, rejected.length > 0 && events.length === 0 ? 400 : 200, { accepted: events.length, rejected }, HARDENED);
   } catch (err) {
-    if (err instanceof ClientError) {
-      await deps.appendBad([badEvent(err.failureType, err.message, origin, err.payload ?? '')]).catch(() => undefined);
-      if (!res.destroyed) sendJson(res, err.status, { error: err.message }, { ...HARDENED, Connection: 'close' });
-      return;
-    }
+    if (err instanceof ClientError) return refuse(res, err, deps, origin);
     if (!res.destroyed) sendJson(res, 503, { error: (err as Error).message }, HARDENED);
   }
+}
+
+/** Keeps a refused import body on the bad stream and answers its 4xx; 503 when even the bad stream cannot take it. */
+async function refuse(res: ServerResponse, err: ClientError, deps: SiteDeps, origin: string): Promise<void> {
+  try {
+    await deps.appendBad([badEvent(err.failureType, err.message, origin, err.payload ?? '')]);
+  } catch (sinkErr) {
+    if (!res.destroyed) sendJson(res, 503, { error: (sinkErr as Error).message }, HARDENED);
+    return;
+  }
+  if (!res.destroyed) sendJson(res, err.status, { error: err.message }, { ...HARDENED, Connection: 'close' });
 }
 
 /** A fallback route handler for the collector; returns true when it answered. */
