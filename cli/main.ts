@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { cost } from './commands/cost';
 import { importFile } from './commands/import';
 import { query } from './commands/query';
+import { replay } from './commands/replay';
 import { sendEvents } from './commands/send';
 import { start } from './commands/start';
 import { FORMATS } from './importers';
@@ -66,6 +67,18 @@ program
   .option('--time <iso>', 'time stamp for rows that carry none (streamsets-csv); default now')
   .option('--anonymise-ip', 'zero the last octet of imported IPs')
   .action((file: string, o) => importFile(resolve(file), { ...o, dataDir: resolve(o.dataDir) }));
+
+program
+  .command('replay')
+  .description('publish archived events (a time range) or failed batches (--failed) again; the stores keep one copy of each event')
+  .option('--since <when>', 'start of the range of receive times: 30m, 6h, 7d, today, or an ISO date')
+  .option('--until <when>', 'end of the range (default: now)')
+  .option('--failed', "replay the deployed stack's failure topic (batches that failed after their retries)")
+  .addOption(dataDirOption())
+  .option('--stack <name>', "replay on AWS through the processing stack's replayer (e.g. ClickstreamProcessing)")
+  .option('--function <name>', 'the replayer function, instead of --stack')
+  .option('--region <region>', 'AWS region (default: from the environment)')
+  .action((o) => replay({ ...o, dataDir: resolve(o.dataDir) }));
 
 program
   .command('cost')

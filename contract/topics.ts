@@ -13,3 +13,9 @@ export const TOPICS: Topics = { events: 'clickstream', bad: 'clickstream-bad' };
 
 /** Where the event source mappings send batches that still fail after their retries. */
 export const FAILED_TOPIC = 'clickstream-failed';
+
+/**
+ * Events re-published from the archive by `clickstream replay`: read by the aggregator and the
+ * indexer, never by the archiver, so a replay never writes a second copy into the archive.
+ */
+export const REPLAY_TOPIC = 'clickstream-replay';

@@ -60,7 +60,8 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
     env,
     vpc,
     cluster: streaming.cluster,
-    topics: { events: streaming.eventsTopic, bad: streaming.badTopic, failed: streaming.failedTopic },
+    topics: { events: streaming.eventsTopic, bad: streaming.badTopic, failed: streaming.failedTopic, replay: streaming.replayTopic },
+    clusterSecurityGroup: streaming.securityGroup,
     workgroup: storage.warehouse.workgroup,
     database: config.redshift.database,
     search:
@@ -68,7 +69,7 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
         ? { domain: storage.search.domain, clientSecurityGroup: storage.search.clientSecurityGroup, role: storage.indexerRole }
         : undefined,
     archiveBucket: storage.archive.bucket,
-    roles: { aggregator: storage.aggregatorRole, archiver: storage.archiverRole },
+    roles: { aggregator: storage.aggregatorRole, archiver: storage.archiverRole, replayer: storage.replayerRole },
     batchSize: config.processing.batchSize,
     batchWindowSeconds: config.processing.batchWindowSeconds,
     warehouseWindowSeconds: config.processing.warehouseWindowSeconds,
@@ -98,7 +99,7 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
 }
 
 /** What a user needs after `cdk deploy`: where to send events, what to query, where to look. */
-function addOutputs({ collector, storage, monitoring }: ClickstreamStacks, config: ClickstreamConfig): void {
+function addOutputs({ collector, storage, processing, monitoring }: ClickstreamStacks, config: ClickstreamConfig): void {
   const url = collector.url;
   output(collector, 'CollectorUrl', url, 'Collector endpoint: where the tracker sends events');
   output(
@@ -121,6 +122,12 @@ function addOutputs({ collector, storage, monitoring }: ClickstreamStacks, confi
       `https://${storage.search.domain.domainEndpoint}/_dashboards`,
       'Raw events (reachable from inside the VPC)',
     );
+  output(
+    processing,
+    'ReplayerFunction',
+    processing.replayer.functionName,
+    'npx clickstream replay --stack <this stack> --since … | --failed',
+  );
   output(storage, 'ArchiveBucket', storage.archive.bucket.bucketName, 'gzip NDJSON archive: events/ and bad/');
   output(
     monitoring,

@@ -98,8 +98,12 @@ export function costModel(c: ClickstreamConfig, rate: number): CostLine[] {
   const aggregatorBatches = batchesPerSecond(rate, p.batchSize, p.warehouseWindowSeconds, msk.partitions);
   const fastBatches = batchesPerSecond(rate, p.batchSize, p.batchWindowSeconds, msk.partitions);
   const search = openSearch.enabled;
-  // Mappings on the events topic: aggregator, archiver and (with search) indexer; plus the archiver's bad topic.
+  // Provisioned mappings: aggregator, archiver and (with search) indexer on the events topic, one
+  // poller per partition at most; the archiver's on the bad topic. The replay topic's mappings are
+  // on-demand (no poller units) but their consumer groups report lag like the others.
   const eventMappings = search ? 3 : 2;
+  const pollers = eventMappings * msk.partitions + 1;
+  const consumerGroupPartitions = pollers + (search ? 2 : 1);
   const lambdaSeconds =
     (aggregatorBatches * TRAFFIC.aggregatorSeconds + fastBatches * ((search ? TRAFFIC.indexerSeconds : 0) + TRAFFIC.archiverSeconds)) *
     MONTH_S;
@@ -115,11 +119,11 @@ export function costModel(c: ClickstreamConfig, rate: number): CostLine[] {
     },
     { part: 'MSK storage', settings: 'msk.brokerStorageGiB', monthly: 3 * msk.brokerStorageGiB * PRICES.mskStorageGbMonth },
     // Per-topic-per-partition monitoring: about four lag metrics per consumer group and partition.
-    { part: 'MSK partition metrics', settings: 'msk.partitions', monthly: 4 * (eventMappings * msk.partitions + 1) * PRICES.metricMonth },
+    { part: 'MSK partition metrics', settings: 'msk.partitions', monthly: 4 * consumerGroupPartitions * PRICES.metricMonth },
     {
       part: 'Lambda event pollers',
       settings: 'msk.partitions',
-      monthly: Math.ceil((eventMappings * msk.partitions + 1) / 10) * PRICES.eventPollerUnitHour * HOURS,
+      monthly: Math.ceil(pollers / 10) * PRICES.eventPollerUnitHour * HOURS,
     },
     {
       part: 'Lambda compute',

@@ -55,6 +55,12 @@ function processorRoles(storage: StorageStack): void {
     `AwsSolutions-IAM5[Resource::<${logicalId(storage.archive.bucket)}.Arn>/*]`,
   );
   refusedEvents(storage, storage.aggregatorRole, 'aggregator');
+  ack(storage.replayerRole, 'AWSLambdaVPCAccessExecutionRole grants only logs and the ENI actions a VPC function needs.', VPC_ACCESS);
+  ack(
+    storage.replayerRole,
+    'The replayer reads the archived events of any hour a user asks to replay; the keys hold the hour and offsets, so GetObject covers events/.',
+    `AwsSolutions-IAM5[Resource::<${logicalId(storage.archive.bucket)}.Arn>/events/*]`,
+  );
 }
 
 function mskExecution(role: IConstruct): void {

@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createCollector, type Collector, type Log } from '../collector/app';
 import { loadConfig } from '../collector/config';
-import { encodeBadEvent, encodeEvent, TOPICS, type ClickEvent, type Topics } from '../contract';
+import { encodeBadEvent, encodeEvent, REPLAY_TOPIC, TOPICS, type ClickEvent, type Topics } from '../contract';
 import { TrackerScript } from '../collector/tracker-script';
 import { folderStore } from '../lambda/shared/object-store';
 import { migrate } from '../warehouse/migrations';
@@ -17,6 +17,7 @@ import { buildTracker } from '../tracker/build';
 import { LogConsumer } from './consumer';
 import { DurableLog } from '../durable-log/log';
 import { localProcessors } from './processors';
+import { replayLocal } from './replay';
 import { keepTrimming, retentionHours } from './retention';
 import { siteRoutes } from './site-routes';
 
@@ -48,7 +49,7 @@ export const LOCAL_PARTITIONS = 3;
 export async function openData(dataDir: string): Promise<{ log: DurableLog; db: PgliteExecutor; topics: Topics }> {
   await mkdir(dataDir, { recursive: true });
   const topics = TOPICS;
-  const log = await DurableLog.open(join(dataDir, 'log'), { [topics.events]: LOCAL_PARTITIONS, [topics.bad]: 1 });
+  const log = await DurableLog.open(join(dataDir, 'log'), { [topics.events]: LOCAL_PARTITIONS, [topics.bad]: 1, [REPLAY_TOPIC]: 1 });
   const db = await PgliteExecutor.open(join(dataDir, 'warehouse'));
   await migrate(db, 'postgres');
   return { log, db, topics };
@@ -103,6 +104,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalMode> {
       appendEvents: (events) => appendEvents(log, topics, events),
       appendBad: (bad) => log.append(topics.bad, bad.map(encodeBadEvent)),
       damage: () => log.damage,
+      replay: (range) => replayLocal(log, options.dataDir, range),
     }),
   });
   const address = await collector.listen();

@@ -9,28 +9,36 @@ import type { ObjectStore } from '../lambda/shared/object-store';
 import { decodeMskEvent } from '../lambda/shared/msk-event';
 import { keepRefused, type Refused } from '../lambda/shared/refused';
 import type { StatementExecutor } from '../warehouse/executor';
-import type { Topics } from '../contract';
+import { REPLAY_TOPIC, type Topics } from '../contract';
 import type { Processor } from './consumer';
 import { storeRawEvents } from './search-store';
 
-/** Aggregates into the local warehouse, exactly once per offset; events it cannot store go under `bad/aggregator/` in `archive`. */
+/**
+ * Aggregates the events and replay topics into the local warehouse, exactly once per offset;
+ * events it cannot store go under `bad/aggregator/` in `archive`.
+ */
 export function aggregator(db: StatementExecutor, topics: Topics, archive: ObjectStore): Processor {
   return {
     name: 'aggregator',
-    topics: [topics.events],
+    topics: [topics.events, REPLAY_TOPIC],
     handle: async (event) => {
-      await applyBatch(db, topics.events, decodeMskEvent(event, 'aggregator'), (r) =>
-        keepRefused(archive, 'aggregator', 'processing_failure', [r]),
-      );
+      const batches = decodeMskEvent(event, 'aggregator');
+      for (const topic of new Set(batches.map((b) => b.topic)))
+        await applyBatch(
+          db,
+          topic,
+          batches.filter((b) => b.topic === topic),
+          (r) => keepRefused(archive, 'aggregator', 'processing_failure', [r]),
+        );
     },
   };
 }
 
-/** Stores raw events in the searchable `events` table; events it cannot store go under `bad/indexer/` in `archive`. */
+/** Stores raw events (events and replay topics) in the searchable `events` table; events it cannot store go under `bad/indexer/` in `archive`. */
 export function indexer(db: StatementExecutor, topics: Topics, archive: ObjectStore): Processor {
   return {
     name: 'indexer',
-    topics: [topics.events],
+    topics: [topics.events, REPLAY_TOPIC],
     handle: async (event) => {
       const where = new Map<string, Omit<Refused, 'event' | 'reason'>>();
       const events = decodeMskEvent(event, 'indexer').flatMap((b) =>

@@ -12,6 +12,8 @@ import { badEvent, validateEvent, type BadEvent, type ClickEvent } from '../cont
 import type { StatementExecutor } from '../warehouse/executor';
 import { listQueries, renderQuery } from '../warehouse/named-queries';
 import type { Damage } from '../durable-log/log';
+import { parseRange, type TimeRange } from '../replay/range';
+import type { ReplayProgress } from '../replay/replay';
 import type { LogConsumer } from './consumer';
 import { PRODUCTS, renderPage } from './site/pages';
 import { sampleWav, samplePdf } from './site/media';
@@ -47,6 +49,8 @@ export interface SiteDeps {
   appendBad: (bad: BadEvent[]) => Promise<void>;
   /** Damage the log found at open or since (skipped, torn, cut). */
   damage: () => readonly Damage[];
+  /** Replays archived events received in a range onto the replay topic. */
+  replay: (range: TimeRange) => Promise<ReplayProgress>;
 }
 
 /**
@@ -103,6 +107,23 @@ async function importBatch(req: IncomingMessage, res: ServerResponse, deps: Site
     sendJson(res, rejected.length > 0 && events.length === 0 ? 400 : 200, { accepted: events.length, rejected }, HARDENED);
   } catch (err) {
     if (err instanceof ClientError) return refuse(res, err, deps, origin);
+    if (!res.destroyed) sendJson(res, 503, { error: (err as Error).message }, HARDENED);
+  }
+}
+
+/** `POST /api/replay?since=…&until=…`: `clickstream replay` while local mode runs (the log has one writer: this process). */
+async function replay(req: IncomingMessage, res: ServerResponse, url: URL, deps: SiteDeps): Promise<void> {
+  if (!fromSameOrigin(req))
+    return sendJson(res, 403, { error: 'replays are accepted from this machine only, not from web pages' }, HARDENED);
+  let range: TimeRange;
+  try {
+    range = parseRange(url.searchParams.get('since') ?? '', url.searchParams.get('until') ?? undefined, new Date());
+  } catch (err) {
+    return sendJson(res, 400, { error: (err as Error).message }, HARDENED);
+  }
+  try {
+    sendJson(res, 200, await deps.replay(range), HARDENED);
+  } catch (err) {
     if (!res.destroyed) sendJson(res, 503, { error: (err as Error).message }, HARDENED);
   }
 }
@@ -186,6 +207,10 @@ export function siteRoutes(deps: SiteDeps): (req: IncomingMessage, res: ServerRe
     }
     if (path === '/api/import' && req.method === 'POST') {
       void importBatch(req, res, deps);
+      return true;
+    }
+    if (path === '/api/replay' && req.method === 'POST') {
+      void replay(req, res, url, deps);
       return true;
     }
     if (path.startsWith('/api/query/')) {

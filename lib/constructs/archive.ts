@@ -81,4 +81,16 @@ export class Archive extends Construct {
   grantPut(role: iam.IRole, pattern = '*'): void {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(pattern)] }));
   }
+
+  /** Lets `role` list and read the archived events (for replay), nothing else. */
+  grantReadEvents(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': ['events/*'] } },
+      }),
+    );
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects('events/*')] }));
+  }
 }

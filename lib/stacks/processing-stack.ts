@@ -14,6 +14,7 @@ import { PROCESSOR_V8_FLAGS } from '../../lambda/shared/node-options';
 import { nodeFunction, type NodeFunctionOptions } from '../constructs/node-function';
 import { groupArn, topicArn } from '../kafka-arns';
 import { INDEX_PREFIX } from './storage-stack';
+import { REPLAYER_GROUP } from '../../replay/failed-topic';
 
 const ROOT = join(__dirname, '../..');
 
@@ -23,8 +24,10 @@ export interface ProcessingStackProps extends StackProps {
   vpc: ec2.IVpc;
   /** The MSK cluster the mappings read. */
   cluster: msk.CfnCluster;
-  /** The events and bad-events topics read, and the topic failed batches go to. */
-  topics: { events: msk.CfnTopic; bad: msk.CfnTopic; failed: msk.CfnTopic };
+  /** The events and bad-events topics read, the topic failed batches go to, and the replay topic. */
+  topics: { events: msk.CfnTopic; bad: msk.CfnTopic; failed: msk.CfnTopic; replay: msk.CfnTopic };
+  /** The brokers' security group: the replayer joins it to reach them (its rule admits its own members). */
+  clusterSecurityGroup: ec2.ISecurityGroup;
   /** The Redshift Serverless workgroup the aggregator writes through the Data API. */
   workgroup: redshift.CfnWorkgroup;
   /** Database of the aggregate tables. */
@@ -34,7 +37,7 @@ export interface ProcessingStackProps extends StackProps {
   /** The archive: the archiver writes it, the aggregator and indexer keep refused events under bad/. */
   archiveBucket: s3.IBucket;
   /** Execution roles, created in the storage stack next to their grants. */
-  roles: { aggregator: iam.IRole; archiver: iam.IRole };
+  roles: { aggregator: iam.IRole; archiver: iam.IRole; replayer: iam.IRole };
   /** Records per batch. */
   batchSize: number;
   /** Batching window of the indexer and the archiver (raw events searchable within it). */
@@ -76,17 +79,19 @@ export class ProcessingStack extends Stack {
   /** The indexer, when there is a search domain. */
   public readonly indexer: Processor | undefined;
   public readonly archiver: Processor;
+  /** Publishes archived events or failed batches again, invoked by `clickstream replay --stack`. */
+  public readonly replayer: lambda.IFunction;
 
   constructor(scope: Construct, id: string, props: ProcessingStackProps) {
     super(scope, id, props);
-    const { events, bad } = props.topics;
+    const { events, bad, replay } = props.topics;
     const archive = props.archiveBucket.bucketName;
-    this.aggregator = this.processor(props, 'Aggregator', props.roles.aggregator, [events], props.warehouseWindowSeconds, {
+    this.aggregator = this.processor(props, 'Aggregator', props.roles.aggregator, [events, replay], props.warehouseWindowSeconds, {
       environment: { REDSHIFT_WORKGROUP: props.workgroup.workgroupName, REDSHIFT_DATABASE: props.database, ARCHIVE_BUCKET: archive },
     });
     const search = props.search;
     this.indexer = search
-      ? this.processor(props, 'Indexer', search.role, [events], props.batchWindowSeconds, {
+      ? this.processor(props, 'Indexer', search.role, [events, replay], props.batchWindowSeconds, {
           vpc: props.vpc,
           securityGroups: [search.clientSecurityGroup],
           environment: { OPENSEARCH_ENDPOINT: search.domain.domainEndpoint, INDEX_PREFIX, ARCHIVE_BUCKET: archive },
@@ -95,6 +100,42 @@ export class ProcessingStack extends Stack {
     this.archiver = this.processor(props, 'Archiver', props.roles.archiver, [events, bad], props.batchWindowSeconds, {
       environment: { ARCHIVE_BUCKET: archive, BAD_TOPIC: bad.topicName },
     });
+    this.replayer = this.replayerFunction(props);
+  }
+
+  /**
+   * The replayer: in the VPC (MSK is reachable only there), reading the archive's events/ and the
+   * failure topic, publishing to the replay, events and bad-events topics.
+   */
+  private replayerFunction(props: ProcessingStackProps): lambda.IFunction {
+    const { events, bad, failed, replay } = props.topics;
+    const role = props.roles.replayer;
+    const fn = nodeFunction(this, 'Replayer', {
+      entry: join(ROOT, 'lambda/replayer/handler.ts'),
+      role,
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
+      vpc: props.vpc,
+      securityGroups: [props.clusterSecurityGroup],
+      environment: {
+        ARCHIVE_BUCKET: props.archiveBucket.bucketName,
+        MSK_CLUSTER_ARN: props.cluster.attrArn,
+        POWERTOOLS_SERVICE_NAME: 'replayer',
+      },
+    });
+    const clusterArn = props.cluster.attrArn;
+    const statement = (actions: string[], resources: string[]) =>
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources }));
+    statement(['kafka:GetBootstrapBrokers'], [clusterArn]);
+    statement(['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:WriteDataIdempotently'], [clusterArn]);
+    statement(
+      ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+      [events, bad, replay].map((t) => topicArn(this, clusterArn, t.topicName)),
+    );
+    statement(['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], [topicArn(this, clusterArn, failed.topicName)]);
+    statement(['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], [groupArn(this, clusterArn, REPLAYER_GROUP)]);
+    for (const topic of [events, bad, failed, replay]) fn.node.addDependency(topic);
+    return fn;
   }
 
   /** One processor: `lambda/<name>/handler.ts` run as `role`, one mapping per topic, and its permissions. */
@@ -121,14 +162,24 @@ export class ProcessingStack extends Stack {
       consumerGroup: consumerGroupOf(name, t.topicName, props.topics.events.topicName),
     }));
     for (const [i, topic] of topics.entries()) {
+      const common = {
+        clusterArn: props.cluster.attrArn,
+        topic: topic.topicName,
+        consumerGroupId: mappings[i].consumerGroup,
+        startingPosition: lambdaBase.StartingPosition.TRIM_HORIZON,
+        batchSize: props.batchSize,
+        maxBatchingWindow: Duration.seconds(windowSeconds),
+      };
+      // The replay topic is idle but for backfills: an on-demand mapping costs nothing while idle
+      // (no event poller units), and retries a failing batch until it succeeds (the processors set
+      // refused events aside themselves, so only an outage fails a batch).
+      if (topic === props.topics.replay) {
+        fn.addEventSource(new ManagedKafkaEventSource(common));
+        continue;
+      }
       fn.addEventSource(
         new ManagedKafkaEventSource({
-          clusterArn: props.cluster.attrArn,
-          topic: topic.topicName,
-          consumerGroupId: mappings[i].consumerGroup,
-          startingPosition: lambdaBase.StartingPosition.TRIM_HORIZON,
-          batchSize: props.batchSize,
-          maxBatchingWindow: Duration.seconds(windowSeconds),
+          ...common,
           // One poller per partition keeps order; one poller group lets the mappings share event poller units.
           provisionedPollerConfig: {
             minimumPollers: 1,

@@ -48,16 +48,20 @@ export class StorageStack extends Stack {
   /** The indexer's role, with the search domain. */
   public readonly indexerRole: iam.Role | undefined;
   public readonly archiverRole: iam.Role;
+  /** The replayer's role: it reads archived events (and publishes them, granted in the processing stack). */
+  public readonly replayerRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: StorageStackProps) {
     super(scope, id, props);
     this.aggregatorRole = lambdaRole(this, 'AggregatorRole');
     this.archiverRole = lambdaRole(this, 'ArchiverRole');
+    this.replayerRole = lambdaRole(this, 'ReplayerRole', true);
 
     this.archive = new Archive(this, 'Archive', { ...props.archive, keepData: props.keepData });
     this.archive.grantPut(this.archiverRole);
     // Events a processor cannot store are kept under its own bad/ prefix, never dropped.
     this.archive.grantPut(this.aggregatorRole, 'bad/aggregator/*');
+    this.archive.grantReadEvents(this.replayerRole);
 
     this.warehouse = new Warehouse(this, 'Warehouse', {
       vpc: props.vpc,

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import type { Construct } from 'constructs';
-import { FAILED_TOPIC, TOPICS } from '../../contract/topics';
+import { FAILED_TOPIC, REPLAY_TOPIC, TOPICS } from '../../contract/topics';
 
 /** Props of {@link StreamingStack}. */
 export interface StreamingStackProps extends StackProps {
@@ -37,6 +37,8 @@ export class StreamingStack extends Stack {
   public readonly badTopic: msk.CfnTopic;
   /** Where event source mappings put batches that still fail after their retries, for replay. */
   public readonly failedTopic: msk.CfnTopic;
+  /** Events re-published from the archive by `clickstream replay` (aggregator and indexer only). */
+  public readonly replayTopic: msk.CfnTopic;
 
   constructor(scope: Construct, id: string, props: StreamingStackProps) {
     super(scope, id, props);
@@ -105,6 +107,14 @@ export class StreamingStack extends Stack {
     this.failedTopic = new msk.CfnTopic(this, 'FailedBatchesTopic', {
       clusterArn: this.cluster.attrArn,
       topicName: FAILED_TOPIC,
+      partitionCount: 1,
+      replicationFactor: 3,
+      configs,
+    });
+    // One partition: a replay is a backfill, its order across sessions does not matter and one poller per mapping costs least.
+    this.replayTopic = new msk.CfnTopic(this, 'ReplayTopic', {
+      clusterArn: this.cluster.attrArn,
+      topicName: REPLAY_TOPIC,
       partitionCount: 1,
       replicationFactor: 3,
       configs,

@@ -8,6 +8,7 @@ import { Kafka } from 'kafkajs';
 import type { KafkaSinkConfig } from '../../collector/config';
 import { kafkaClientConfig, openKafkaSink } from '../../collector/sinks/kafka';
 import { encodeEvent } from '../../contract';
+import { drainTopic } from '../../replay/failed-topic';
 import { sampleEvent } from '../support/examples';
 
 const brokers = process.env.KAFKA_TEST_BROKERS?.split(',').filter(Boolean) ?? [];
@@ -51,4 +52,31 @@ if (brokers.length === 0) process.stderr.write('skipping the Kafka broker test: 
     await consumer.disconnect();
     for (const e of events) expect(seen.get(e.eventId)).toBe(e.sessionId);
   }, 60_000);
+
+  it('drains a topic once up to its end offsets, committing as it goes, so the next drain starts after it', async () => {
+    const sink = await openKafkaSink(config);
+    const events = Array.from({ length: 10 }, () => sampleEvent({ eventId: crypto.randomUUID() }));
+    await sink.write(topic, events.map(encodeEvent));
+    await sink.close();
+    const kafka = new Kafka(kafkaClientConfig(config, brokers));
+    const group = `clickstream-drain-test-${Date.now()}`;
+    const read: string[] = [];
+    const first = await drainTopic(
+      kafka,
+      topic,
+      group,
+      async (values) => void read.push(...values.map((v) => v.toString())),
+      () => true,
+    );
+    expect(first.done).toBe(true);
+    for (const e of events) expect(read.some((v) => v.includes(e.eventId))).toBe(true);
+    const again = await drainTopic(
+      kafka,
+      topic,
+      group,
+      async () => undefined,
+      () => true,
+    );
+    expect(again).toEqual({ records: 0, done: true });
+  }, 120_000);
 });

@@ -125,9 +125,11 @@ describe('storage', () => {
     ]);
     expect(windows.sort()).toEqual([
       ['clickstream-aggregator', 300],
+      ['clickstream-aggregator-clickstream-replay', 300],
       ['clickstream-archiver', 1],
       ['clickstream-archiver-clickstream-bad', 1],
       ['clickstream-indexer', 1],
+      ['clickstream-indexer-clickstream-replay', 1],
     ]);
   });
 
@@ -394,8 +396,12 @@ describe('collector', () => {
 });
 
 describe('processing', () => {
+  const topicOf = (m: { Properties?: Record<string, unknown> }) => (m.Properties!.Topics as string[])[0];
+
   it('feeds each processor from the start of the topic in provisioned mode, with retries and a failure topic', () => {
-    const mappings = Object.values(resources(t.processing, 'AWS::Lambda::EventSourceMapping'));
+    const mappings = Object.values(resources(t.processing, 'AWS::Lambda::EventSourceMapping')).filter(
+      (m) => topicOf(m) !== 'clickstream-replay',
+    );
     expect(mappings).toHaveLength(4); // aggregator, indexer, archiver on the events topic; archiver on the bad topic
     const pollers = mappings.map((m) => (m.Properties!.ProvisionedPollerConfig as { MaximumPollers: number }).MaximumPollers).sort();
     expect(pollers).toEqual([1, 3, 3, 3]); // at most one poller per partition; 10 in all = one event poller unit
@@ -412,6 +418,47 @@ describe('processing', () => {
         },
       });
     }
+  });
+
+  // Retries, bisecting and on-failure destinations need provisioned mode; an on-demand mapping with
+  // them fails at deploy. The replay topic's mappings carry none of them and no poller units.
+  it('reads the replay topic with on-demand mappings for the aggregator and the indexer only, never the archiver', () => {
+    const replay = Object.values(resources(t.processing, 'AWS::Lambda::EventSourceMapping')).filter(
+      (m) => topicOf(m) === 'clickstream-replay',
+    );
+    expect(replay.map((m) => JSON.stringify(m.Properties!.FunctionName)).sort()).toEqual([
+      expect.stringContaining('Aggregator'),
+      expect.stringContaining('Indexer'),
+    ]);
+    for (const m of replay) {
+      expect(m.Properties).toMatchObject({ StartingPosition: 'TRIM_HORIZON' });
+      for (const key of ['ProvisionedPollerConfig', 'MaximumRetryAttempts', 'BisectBatchOnFunctionError', 'DestinationConfig'])
+        expect(m.Properties).not.toHaveProperty(key);
+    }
+    t.streaming.hasResourceProperties('AWS::MSK::Topic', { TopicName: 'clickstream-replay', PartitionCount: 1, ReplicationFactor: 3 });
+  });
+
+  it("runs the replayer in the VPC inside the brokers' security group, publishing only to the topics it replays into", () => {
+    const [id, fn] = Object.entries(resources(t.processing, 'AWS::Lambda::Function')).find(([k]) => k.startsWith('Replayer'))!;
+    expect(fn.Properties).toMatchObject({
+      Timeout: 900,
+      VpcConfig: { SecurityGroupIds: [expect.objectContaining({ 'Fn::ImportValue': expect.stringContaining('ClusterSecurityGroup') })] },
+    });
+    const statements = Object.values(resources(t.processing, 'AWS::IAM::Policy'))
+      .concat(Object.values(resources(t.storage, 'AWS::IAM::Policy')))
+      .filter((p) => JSON.stringify(p.Properties!.Roles).includes('ReplayerRole'))
+      .flatMap((p) => (p.Properties!.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement);
+    const resourcesOf = (action: string) =>
+      JSON.stringify(statements.filter((st) => [st.Action].flat().includes(action)).map((st) => st.Resource));
+    const written = resourcesOf('kafka-cluster:WriteData');
+    for (const topic of ['/clickstream"', '/clickstream-bad"', '/clickstream-replay"']) expect(written).toContain(topic);
+    expect(written).not.toContain('clickstream-failed');
+    expect(resourcesOf('kafka-cluster:ReadData')).toContain('/clickstream-failed"');
+    expect(resourcesOf('kafka-cluster:AlterGroup')).toContain('/clickstream-replayer"');
+    expect(resourcesOf('s3:GetObject')).toContain('/events/*');
+    expect(resourcesOf('s3:PutObject')).toBe('[]');
+    expect(Object.keys(t.processing.findOutputs('ReplayerFunction'))).toHaveLength(1);
+    expect(id).toMatch(/^Replayer/);
   });
 
   // Lambda: "the consumer group ID must be unique among all your Kafka event sources"; a shared
@@ -455,7 +502,9 @@ describe('processing', () => {
   });
 
   it('gives the processors the young-generation size the benchmark measures them with', () => {
-    const processors = Object.values(resources(t.processing, 'AWS::Lambda::Function')).filter((fn) => fn.Properties!.MemorySize === 1024);
+    const processors = Object.entries(resources(t.processing, 'AWS::Lambda::Function'))
+      .filter(([id]) => /^(Aggregator|Indexer|Archiver)/.test(id))
+      .map(([, fn]) => fn);
     expect(processors).toHaveLength(3);
     for (const fn of processors) {
       expect((fn.Properties!.Environment as { Variables: Record<string, string> }).Variables.NODE_OPTIONS).toBe(
@@ -525,7 +574,7 @@ describe('the warehouse-only profile', () => {
   it('with openSearch.enabled false deploys no search domain and no indexer, and still passes validation and cdk-nag', () => {
     const w = synthApp({ openSearch: { enabled: false } });
     w.templates.storage.resourceCountIs('AWS::OpenSearchService::Domain', 0);
-    expect(Object.keys(resources(w.templates.processing, 'AWS::Lambda::EventSourceMapping'))).toHaveLength(3); // aggregator; archiver on two topics
+    expect(Object.keys(resources(w.templates.processing, 'AWS::Lambda::EventSourceMapping'))).toHaveLength(4); // aggregator on the events and replay topics; archiver on the events and bad topics
     expect(Object.keys(resources(w.templates.processing, 'AWS::Lambda::Function')).some((id) => id.startsWith('Indexer'))).toBe(false);
     expect(Object.keys(resources(w.templates.monitoring, 'AWS::CloudWatch::Alarm')).some((id) => id.startsWith('Search'))).toBe(false);
     expect(Object.keys(w.templates.storage.findOutputs('*'))).not.toContain('OpenSearchDashboardsUrl');

@@ -21,6 +21,21 @@ export function clickstream(args: string[], env: Record<string, string> = {}): {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Runs `clickstream <args>` without blocking this process (for tests that serve the CLI from here). */
+export function clickstreamAsync(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 /** Starts `clickstream start` in the background and waits until it answers. */
 export async function startLocalMode(
   dataDir: string,
