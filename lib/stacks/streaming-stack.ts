@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import type { Construct } from 'constructs';
+import { replacementName } from '../constructs/replacement-name';
 import { FAILED_TOPIC, REPLAY_TOPIC, TOPICS } from '../../contract/topics';
 
 /** Props of {@link StreamingStack}. */
@@ -70,7 +71,12 @@ export class StreamingStack extends Stack {
     });
     const subnets = props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
     this.cluster = new msk.CfnCluster(this, 'Cluster', {
-      clusterName: `${this.stackName}-kafka`,
+      // Client subnets and security groups are create-only. A subnet is replaced (keeping its logical
+      // id) when its AZ or CIDR changes, the security group only with the VPC, whose CIDR the subnets'
+      // carry; the cluster is then replaced too, under a new name. The other create-only settings are constants here.
+      clusterName: replacementName(`${this.stackName}-kafka`, {
+        subnets: subnets.subnets.map((s) => [s.availabilityZone, s.ipv4CidrBlock]),
+      }),
       kafkaVersion: props.kafkaVersion,
       // One broker per AZ: the count is total, not per AZ (unlike the alpha L2's numberOfBrokerNodes).
       numberOfBrokerNodes: subnets.subnetIds.length,

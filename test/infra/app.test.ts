@@ -52,6 +52,28 @@ describe('network', () => {
 });
 
 describe('streaming', () => {
+  // CloudFormation creates a replacement before deleting the old resource, so a fixed name
+  // collides. Create-only properties (CloudFormation resource schemas): MSK::Cluster ClientSubnets,
+  // SecurityGroups, EncryptionAtRest, InCluster, BrokerAZDistribution; MSK::Configuration
+  // KafkaVersionsList; RedshiftServerless::Namespace only its name; ::Workgroup its name and the
+  // namespace's (both fixed), so the warehouse's names never force a collision.
+  it('names the cluster and its configuration anew exactly when a setting replaces them', () => {
+    const names = (tpl: typeof t) => ({
+      cluster: only(tpl.streaming, 'AWS::MSK::Cluster').Properties!.ClusterName,
+      configuration: only(tpl.streaming, 'AWS::MSK::Configuration').Properties!.Name,
+    });
+    const now = names(t);
+    expect(now.cluster).toMatch(/^ClickstreamStreaming-kafka-[0-9a-f]{8}$/);
+    // Updatable settings (broker size, storage) keep both names, so the cluster is updated in place.
+    expect(names(synthApp({ msk: { instanceType: 'kafka.m7g.xlarge', brokerStorageGiB: 200 } }).templates)).toEqual(now);
+    // Other AZs replace the subnets (same logical ids) and so the cluster; a Kafka version replaces the configuration.
+    const moved = names(
+      synthApp({ availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1d'], msk: { kafkaVersion: '3.9.x' } }).templates,
+    );
+    expect(moved.cluster).not.toBe(now.cluster);
+    expect(moved.configuration).not.toBe(now.configuration);
+  }, 120_000);
+
   it('runs three m7g brokers, one per AZ, with IAM auth and TLS everywhere', () => {
     t.streaming.hasResourceProperties('AWS::MSK::Cluster', {
       NumberOfBrokerNodes: 3,
