@@ -9,6 +9,7 @@ import { cost } from './commands/cost';
 import { importFile } from './commands/import';
 import { query } from './commands/query';
 import { replay } from './commands/replay';
+import { searchProxy } from './commands/search-proxy-command';
 import { sendEvents } from './commands/send';
 import { start } from './commands/start';
 import { FORMATS } from './importers';
@@ -79,6 +80,16 @@ program
   .option('--function <name>', 'the replayer function, instead of --stack')
   .option('--region <region>', 'AWS region (default: from the environment)')
   .action((o) => replay({ ...o, dataDir: resolve(o.dataDir) }));
+
+program
+  .command('search-proxy')
+  .description('OpenSearch Dashboards on localhost, signed with your IAM identity, through a port-forwarding tunnel into the VPC')
+  .option('--stack <name>', "read the domain endpoint from the storage stack's outputs (e.g. ClickstreamStorage)")
+  .option('--endpoint <host>', 'the domain endpoint instead of --stack')
+  .option('--tunnel <url>', "the tunnel's local end (an SSM port-forwarding session to the domain's port 443)", 'https://127.0.0.1:9443')
+  .option('--port <port>', 'port to serve Dashboards on', port, 9200)
+  .option('--region <region>', 'AWS region (default: from the endpoint)')
+  .action((o) => searchProxy(o));
 
 program
   .command('cost')

@@ -54,6 +54,7 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
     clusterSecurityGroup: streaming.securityGroup,
     topics: { events: streaming.eventsTopic, bad: streaming.badTopic },
     accessLogsBucket: storage.archive.accessLogsBucket,
+    searchSecurityGroup: storage.search?.domainSecurityGroup,
     ...config.collector,
   });
   const processing = new ProcessingStack(app, `${prefix}Processing`, {
@@ -115,13 +116,27 @@ function addOutputs({ collector, storage, processing, monitoring }: ClickstreamS
     'npx clickstream query <name> --workgroup <this> --database <RedshiftDatabase>',
   );
   output(storage, 'RedshiftDatabase', config.redshift.database, 'Database holding the aggregate tables');
-  if (storage.search)
+  if (storage.search) {
     output(
       storage,
-      'OpenSearchDashboardsUrl',
-      `https://${storage.search.domain.domainEndpoint}/_dashboards`,
-      'Raw events (reachable from inside the VPC)',
+      'OpenSearchEndpoint',
+      storage.search.domain.domainEndpoint,
+      'Raw events: npx clickstream search-proxy --stack <this stack>',
     );
+    output(
+      storage,
+      'SearchReaderRoleArn',
+      storage.search.readerRole.roleArn,
+      'Assume it (e.g. a profile with role_arn) to search and use Dashboards',
+    );
+    output(
+      collector,
+      'CollectorCluster',
+      collector.service.cluster.clusterName,
+      'ECS cluster: port-forwarding sessions into the VPC start from its tasks',
+    );
+    output(collector, 'CollectorService', collector.service.service.serviceName, 'ECS service of the collector tasks');
+  }
   output(
     processing,
     'ReplayerFunction',

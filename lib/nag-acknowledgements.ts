@@ -38,7 +38,7 @@ export function acknowledgeFindings({ storage, collector }: ClickstreamStacks): 
   warehouse(storage);
   cdkInternals(storage);
   if (storage.search && storage.indexerRole) searchDomain(storage, storage.search, storage.indexerRole);
-  publicCollector(collector);
+  publicCollector(collector, storage);
 }
 
 /** The aggregator's and archiver's execution roles and their narrowest resource patterns. */
@@ -92,6 +92,11 @@ function searchDomain(storage: StorageStack, search: SearchDomain, indexerRole: 
     'Raw events go to daily indices clickstream-YYYY.MM.DD; the pattern covers exactly those indices and their documents.',
     `AwsSolutions-IAM5[Resource::<${domainId}.Arn>/clickstream-*]`,
     `AwsSolutions-IAM5[Resource::<${domainId}.Arn>/clickstream-*/*]`,
+  );
+  ack(
+    search.readerRole,
+    'Readers search the event indices and keep Dashboards saved objects in its own index; FGAC (a read-only role plus the Dashboards user role) limits what they may do under the domain ARN.',
+    `AwsSolutions-IAM5[Resource::<${domainId}.Arn>/*]`,
   );
   ack(
     search.setupRole,
@@ -153,7 +158,7 @@ function providerFramework(provider: IConstruct, handler: IConstruct): void {
 }
 
 /** The collector is a public endpoint for browsers. */
-function publicCollector(collector: CollectorStack): void {
+function publicCollector(collector: CollectorStack, storage: StorageStack): void {
   ack(
     at(collector, 'Service/LB/SecurityGroup'),
     'The collector receives events from any browser on the internet: its load balancer must accept 0.0.0.0/0 on the listener port.',
@@ -169,4 +174,10 @@ function publicCollector(collector: CollectorStack): void {
     'ecr:GetAuthorizationToken has no resource-level permissions; CDK adds it for pulling the image.',
     'AwsSolutions-IAM5[Resource::*]',
   );
+  if (storage.search)
+    ack(
+      at(collector, 'Service/TaskDef/TaskRole'),
+      'ECS Exec (the port-forwarding way into the search domain) needs ssmmessages:Create/OpenControlChannel and Create/OpenDataChannel, which have no resource-level permissions.',
+      'AwsSolutions-IAM5[Resource::*]',
+    );
 }

@@ -50,6 +50,14 @@ export class SearchDomain extends Construct {
   public readonly domain: opensearch.Domain;
   /** Security group of functions that talk to the domain. */
   public readonly clientSecurityGroup: ec2.SecurityGroup;
+  /** The domain's own security group (HTTPS in from search clients). */
+  public readonly domainSecurityGroup: ec2.SecurityGroup;
+  /**
+   * The role people assume to search and use OpenSearch Dashboards: read-only on the event
+   * indices, plus Dashboards' own saved objects. Any principal of the account that IAM allows
+   * sts:AssumeRole on it may assume it.
+   */
+  public readonly readerRole: iam.Role;
   /** The fine-grained access control master user: the setup function's role. */
   public readonly setupRole: iam.Role;
   /** The function behind the setup custom resource. */
@@ -64,10 +72,14 @@ export class SearchDomain extends Construct {
       vpc: props.vpc,
       description: 'Functions that write to OpenSearch',
     });
-    const domainSg = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    const domainSg = (this.domainSecurityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'OpenSearch domain: HTTPS from search clients',
       allowAllOutbound: false,
+    }));
+    this.readerRole = new iam.Role(this, 'ReaderRole', {
+      assumedBy: new iam.AccountRootPrincipal(),
+      description: 'clickstream search reader: raw events and OpenSearch Dashboards, read-only',
     });
     domainSg.addIngressRule(this.clientSecurityGroup, ec2.Port.tcp(443), 'HTTPS from the indexer and the setup function');
     const serviceLinkedRole = this.serviceLinkedRole();
@@ -105,7 +117,7 @@ export class SearchDomain extends Construct {
     const http = ['es:ESHttpGet', 'es:ESHttpPut', 'es:ESHttpPost', 'es:ESHttpHead'];
     this.domain.addAccessPolicies(
       new iam.PolicyStatement({
-        principals: [new iam.ArnPrincipal(props.writerRole.roleArn), new iam.ArnPrincipal(this.setupRole.roleArn)],
+        principals: [props.writerRole.roleArn, this.setupRole.roleArn, this.readerRole.roleArn].map((arn) => new iam.ArnPrincipal(arn)),
         actions: http,
         resources: [`${this.domain.domainArn}/*`],
       }),
@@ -117,6 +129,8 @@ export class SearchDomain extends Construct {
       }),
     );
     this.setupRole.addToPolicy(new iam.PolicyStatement({ actions: http, resources: [`${this.domain.domainArn}/*`] }));
+    // Dashboards reads the event indices and keeps its saved objects in its own index; FGAC limits the rest.
+    this.readerRole.addToPolicy(new iam.PolicyStatement({ actions: http, resources: [`${this.domain.domainArn}/*`] }));
 
     ({ fn: this.setupFunction, provider: this.setupProvider } = this.setup(props, prefix));
   }
@@ -146,7 +160,7 @@ export class SearchDomain extends Construct {
     });
   }
 
-  /** The custom resource that installs the index template, the retention policy and the writer's role mapping. */
+  /** The custom resource that installs the index template, the retention policy and the writer's and readers' role mappings. */
   private setup(props: SearchDomainProps, prefix: string): { fn: NodejsFunction; provider: cr.Provider } {
     const fn = nodeFunction(this, 'SetupFunction', {
       entry: join(ROOT, 'lambda/custom-resources/search-setup.ts'),
@@ -163,6 +177,7 @@ export class SearchDomain extends Construct {
         Prefix: prefix,
         RetentionDays: String(props.retentionDays ?? 30),
         WriterRoleArn: props.writerRole.roleArn,
+        ReaderRoleArn: this.readerRole.roleArn,
       },
     });
     setup.node.addDependency(this.domain);

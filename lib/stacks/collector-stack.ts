@@ -31,6 +31,12 @@ export interface CollectorStackProps extends StackProps, CollectorSettings {
   topics: { events: msk.CfnTopic; bad: msk.CfnTopic };
   /** Where the load balancer writes its access logs. */
   accessLogsBucket: s3.IBucket;
+  /**
+   * The search domain's security group: the tasks are let in on HTTPS so that an operator's
+   * ECS Exec port-forwarding session through a task reaches OpenSearch Dashboards.
+   * @default no way in (no search domain)
+   */
+  searchSecurityGroup?: ec2.ISecurityGroup;
 }
 
 /** Seconds the collector needs to drain: deregistration delay and stop timeout are matched to it. */
@@ -61,6 +67,8 @@ export class CollectorStack extends Stack {
       publicLoadBalancer: true,
       ...(tls ? { ...tls, protocol: elbv2.ApplicationProtocol.HTTPS, redirectHTTP: true, sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS } : {}),
       circuitBreaker: { rollback: true },
+      // ECS Exec: the way into the VPC-only search domain (an SSM port-forwarding session, allowed by IAM only).
+      enableExecuteCommand: Boolean(props.searchSecurityGroup),
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       healthCheckGracePeriod: Duration.seconds(30),
@@ -150,6 +158,15 @@ export class CollectorStack extends Stack {
     });
     // Tasks started before the rule exists cannot reach the brokers (they stay unhealthy until it does).
     (this.service.service.node.defaultChild as ecs.CfnService).addResourceDependency(kafkaAccess);
+    if (props.searchSecurityGroup)
+      new ec2.CfnSecurityGroupIngress(this, 'SearchFromCollector', {
+        groupId: props.searchSecurityGroup.securityGroupId,
+        sourceSecurityGroupId: this.service.service.connections.securityGroups[0].securityGroupId,
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        description: 'Port-forwarding sessions through a collector task reach OpenSearch Dashboards',
+      });
   }
 
   /**

@@ -565,6 +565,30 @@ describe('processing', () => {
   });
 });
 
+describe('a way into the search domain', () => {
+  it('lets port-forwarding sessions through a collector task reach the domain on HTTPS, and nothing else new', () => {
+    t.collector.hasResourceProperties('AWS::ECS::Service', { EnableExecuteCommand: true });
+    t.collector.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::ImportValue': Match.stringLikeRegexp('SearchSecurityGroup') },
+      SourceSecurityGroupId: Match.anyValue(),
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+    });
+  });
+
+  it('has a reader role of the account that the domain lets in and the setup maps to read-only and Dashboards roles', () => {
+    const [readerId] = Object.entries(resources(t.storage, 'AWS::IAM::Role')).find(([id]) => id.includes('ReaderRole'))!;
+    // CDK applies the domain's access policy through a custom resource (UpdateDomainConfig).
+    expect(JSON.stringify(resources(t.storage, 'Custom::OpenSearchAccessPolicy'))).toContain(readerId);
+    const setup = Object.values(resources(t.storage, 'AWS::CloudFormation::CustomResource')).find((r) => 'ReaderRoleArn' in r.Properties!)!;
+    expect(setup.Properties!.ReaderRoleArn).toEqual({ 'Fn::GetAtt': [readerId, 'Arn'] });
+    const outputs = { ...t.storage.findOutputs('*'), ...t.collector.findOutputs('*') };
+    for (const key of ['OpenSearchEndpoint', 'SearchReaderRoleArn', 'CollectorCluster', 'CollectorService'])
+      expect(outputs).toHaveProperty(key);
+  });
+});
+
 describe('monitoring', () => {
   // CloudWatch alarm actions to an SNS topic encrypted with a customer key are dropped unless the
   // key policy grants cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*.
@@ -599,7 +623,8 @@ describe('the warehouse-only profile', () => {
     expect(Object.keys(resources(w.templates.processing, 'AWS::Lambda::EventSourceMapping'))).toHaveLength(4); // aggregator on the events and replay topics; archiver on the events and bad topics
     expect(Object.keys(resources(w.templates.processing, 'AWS::Lambda::Function')).some((id) => id.startsWith('Indexer'))).toBe(false);
     expect(Object.keys(resources(w.templates.monitoring, 'AWS::CloudWatch::Alarm')).some((id) => id.startsWith('Search'))).toBe(false);
-    expect(Object.keys(w.templates.storage.findOutputs('*'))).not.toContain('OpenSearchDashboardsUrl');
+    expect(Object.keys(w.templates.storage.findOutputs('*'))).not.toContain('OpenSearchEndpoint');
+    w.templates.collector.hasResourceProperties('AWS::ECS::Service', { EnableExecuteCommand: false });
   });
 });
 

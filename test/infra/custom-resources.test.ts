@@ -113,7 +113,7 @@ describe('migration custom resource', () => {
 });
 
 describe('search setup custom resource', () => {
-  it('maps the indexer role, installs the template and creates or updates the retention policy', async () => {
+  it('maps the indexer and reader roles (keeping mappings an operator made), installs the template and creates or updates the retention policy', async () => {
     const seen: { method: string; path: string; body: unknown }[] = [];
     let policyExists = false;
     const server = createServer((req, res) => {
@@ -121,6 +121,18 @@ describe('search setup custom resource', () => {
       req.on('data', (d: Buffer) => (body += d.toString()));
       req.on('end', () => {
         seen.push({ method: req.method!, path: req.url!, body: body ? JSON.parse(body) : undefined });
+        if (req.method === 'GET' && req.url === '/_plugins/_security/api/rolesmapping/opensearch_dashboards_user') {
+          res.writeHead(200, { 'Content-Type': 'application/json' }).end(
+            JSON.stringify({
+              opensearch_dashboards_user: { backend_roles: ['arn:aws:iam::123456789012:role/analysts'], users: ['ada'], hosts: [] },
+            }),
+          );
+          return;
+        }
+        if (req.method === 'GET' && req.url!.startsWith('/_plugins/_security/api/rolesmapping/')) {
+          res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"status":"NOT_FOUND"}');
+          return;
+        }
         if (req.method === 'GET' && req.url!.startsWith('/_plugins/_ism/policies/')) {
           res
             .writeHead(policyExists ? 200 : 404, { 'Content-Type': 'application/json' })
@@ -140,23 +152,39 @@ describe('search setup custom resource', () => {
         Prefix: 'clickstream',
         RetentionDays: '30',
         WriterRoleArn: 'arn:aws:iam::123456789012:role/indexer',
+        ReaderRoleArn: 'arn:aws:iam::123456789012:role/reader',
       };
       await searchSetupHandler(cfnEvent('Create', props));
       expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual([
         'PUT /_plugins/_security/api/roles/clickstream_writer',
         'PUT /_plugins/_security/api/rolesmapping/clickstream_writer',
+        'PUT /_plugins/_security/api/roles/clickstream_reader',
+        'GET /_plugins/_security/api/rolesmapping/clickstream_reader',
+        'PUT /_plugins/_security/api/rolesmapping/clickstream_reader',
+        'GET /_plugins/_security/api/rolesmapping/opensearch_dashboards_user',
+        'PUT /_plugins/_security/api/rolesmapping/opensearch_dashboards_user',
         'PUT /_index_template/clickstream',
         'GET /_plugins/_ism/policies/clickstream-retention',
         'PUT /_plugins/_ism/policies/clickstream-retention',
       ]);
       expect(seen[1].body).toEqual({ backend_roles: ['arn:aws:iam::123456789012:role/indexer'] });
-      expect(seen[2].body).toMatchObject({ index_patterns: ['clickstream-*'], template: { mappings: { dynamic: 'strict' } } });
-      expect(JSON.stringify(seen[4].body)).toContain('"min_index_age":"30d"');
+      expect(seen[2].body).toEqual({
+        cluster_permissions: ['cluster_composite_ops_ro'],
+        index_permissions: [{ index_patterns: ['clickstream-*'], allowed_actions: expect.arrayContaining(['read']) }],
+      });
+      expect(seen[4].body).toEqual({ backend_roles: ['arn:aws:iam::123456789012:role/reader'], users: [], hosts: [] });
+      expect(seen[6].body).toEqual({
+        backend_roles: ['arn:aws:iam::123456789012:role/analysts', 'arn:aws:iam::123456789012:role/reader'],
+        users: ['ada'],
+        hosts: [],
+      });
+      expect(seen[7].body).toMatchObject({ index_patterns: ['clickstream-*'], template: { mappings: { dynamic: 'strict' } } });
+      expect(JSON.stringify(seen[9].body)).toContain('"min_index_age":"30d"');
 
       seen.length = 0;
       policyExists = true;
       await searchSetupHandler(cfnEvent('Update', { ...props, RetentionDays: '60' }));
-      expect(seen[4].path).toBe('/_plugins/_ism/policies/clickstream-retention?if_seq_no=7&if_primary_term=2');
+      expect(seen[9].path).toBe('/_plugins/_ism/policies/clickstream-retention?if_seq_no=7&if_primary_term=2');
     } finally {
       if (region) process.env.AWS_REGION = region;
       server.close();
