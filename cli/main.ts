@@ -47,6 +47,8 @@ program
   .argument('[name]', 'query name, e.g. campaign-now, top-pages, visitors-vs-last-week')
   .option('--list', 'list the named queries')
   .option('--since <when>', 'window start: 30m, 6h, 7d, today, or an ISO date')
+  .option('--include-bots', 'count bots and crawlers too (people only by default)')
+  .option('--site <name>', 'only this site or app (tracker data-site, Snowplow aid)')
   .addOption(new Option('--format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('table'))
   .addOption(dataDirOption())
   .option('--workgroup <name>', 'Redshift Serverless workgroup (queries Redshift instead of local mode)')

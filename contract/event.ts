@@ -20,6 +20,8 @@ export const LIMITS = {
   short: 256,
   url: 4096,
   userAgent: 1024,
+  /** A site or app name. */
+  site: 128,
   /** Serialized size of the custom `properties` object, in bytes. */
   propertiesBytes: 8192,
   /** Number of keys in `properties`. */
@@ -166,6 +168,8 @@ export const EventSchema = Type.Object(
       }),
     ),
     source: literals(SOURCES),
+    /** The site or app the event belongs to (tracker `data-site`, Snowplow `aid`), for stacks that serve several. */
+    site: optStr(LIMITS.site),
     clientTimestamp: Type.Optional(timestamp),
     sentTimestamp: Type.Optional(timestamp),
     receivedTimestamp: timestamp,

@@ -54,6 +54,7 @@ export function enrich(client: ClientFields, ctx: RequestContext, options: Enric
     eventName: client.eventName,
     properties: client.properties,
     source: ctx.source,
+    site: client.site,
     clientTimestamp: client.clientTimestamp,
     sentTimestamp: client.sentTimestamp,
     receivedTimestamp: isoTime(ctx.receivedAt),

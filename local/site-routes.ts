@@ -10,7 +10,7 @@ import { readBody, send, sendJson } from '../collector/http';
 import { parseJsonBody } from '../collector/protocols/json-body';
 import { badEvent, validateEvent, type BadEvent, type ClickEvent } from '../contract';
 import type { StatementExecutor } from '../warehouse/executor';
-import { listQueries, renderQuery } from '../warehouse/named-queries';
+import { listQueries, renderQuery, type QueryOptions } from '../warehouse/named-queries';
 import type { Damage } from '../durable-log/log';
 import { parseRange, type TimeRange } from '../replay/range';
 import type { ReplayProgress } from '../replay/replay';
@@ -214,12 +214,19 @@ export function siteRoutes(deps: SiteDeps): (req: IncomingMessage, res: ServerRe
       return true;
     }
     if (path.startsWith('/api/query/')) {
-      void answer(res, () =>
-        deps.db.query(renderQuery(decodeURIComponent(path.slice(11)), { since: url.searchParams.get('since') ?? undefined })),
-      );
+      void answer(res, () => deps.db.query(renderQuery(decodeURIComponent(path.slice(11)), queryOptions(url.searchParams))));
       return true;
     }
     return false;
+  };
+}
+
+/** The dashboard's and the CLI's query settings: `since`, `include-bots=true`, `site`. */
+export function queryOptions(params: URLSearchParams): QueryOptions {
+  return {
+    since: params.get('since') ?? undefined,
+    includeBots: params.get('include-bots') === 'true',
+    site: params.get('site') ?? undefined,
   };
 }
 

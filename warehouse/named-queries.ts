@@ -47,8 +47,28 @@ export function parseSince(value: string, now: Date): Date {
 const ts = (d: Date) => `TIMESTAMP ${literal(d.toISOString().replace('T', ' ').replace('Z', ''))}`;
 const WEEK = 7 * 86400e3;
 
-/** The query's SQL with its window filled in; throws naming the query when there is no such query. */
-export function renderQuery(name: string, options: { since?: string; now?: Date } = {}, queries = listQueries()): string {
+/** What a named query counts: its window, whether bots count too, and which site. */
+export interface QueryOptions {
+  since?: string;
+  now?: Date;
+  /** Count bots and crawlers too (people only by default). */
+  includeBots?: boolean;
+  /** Only this site or app. */
+  site?: string;
+}
+
+/**
+ * The rows a query counts, for `{{filter}}` (or `{{filter:alias}}`): people only unless bots are
+ * included, and one site when given. `{{site_filter}}` applies the site alone (the bots query).
+ */
+export function rowFilter(o: Pick<QueryOptions, 'includeBots' | 'site'>, alias = '', bots = !o.includeBots): string {
+  const col = (name: string) => (alias ? `${alias}.${name}` : name);
+  const parts = [...(bots ? [`${col('is_bot')} = FALSE`] : []), ...(o.site !== undefined ? [`${col('site')} = ${literal(o.site)}`] : [])];
+  return parts.length > 0 ? parts.join(' AND ') : 'TRUE';
+}
+
+/** The query's SQL with its window and filters filled in; throws naming the query when there is no such query. */
+export function renderQuery(name: string, options: QueryOptions = {}, queries = listQueries()): string {
   const q = queries.find((x) => x.name === name);
   if (!q) throw new Error(`unknown query "${name}"; known queries: ${queries.map((x) => x.name).join(', ')}`);
   const now = options.now ?? new Date();
@@ -58,13 +78,15 @@ export function renderQuery(name: string, options: { since?: string; now?: Date 
     until: ts(now),
     since_last_week: ts(new Date(since.getTime() - WEEK)),
     until_last_week: ts(new Date(now.getTime() - WEEK)),
+    site_filter: rowFilter(options, '', false),
   };
   return q.sql
     .split('\n')
     .filter((l) => !l.startsWith('--'))
     .join('\n')
-    .replace(/\{\{(\w+)\}\}/g, (_, k: string) => {
-      if (!(k in values)) throw new Error(`${name}.sql uses unknown placeholder {{${k}}}`);
+    .replace(/\{\{(\w+)(?::(\w+))?\}\}/g, (_, k: string, alias: string | undefined) => {
+      if (k === 'filter') return rowFilter(options, alias);
+      if (!(k in values) || alias) throw new Error(`${name}.sql uses unknown placeholder {{${k}${alias ? `:${alias}` : ''}}}`);
       return values[k];
     })
     .trim();

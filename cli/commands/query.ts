@@ -14,6 +14,8 @@ import { runningInstance } from '../instance';
 export interface QueryOptions {
   list?: boolean;
   since?: string;
+  includeBots?: boolean;
+  site?: string;
   format: OutputFormat;
   dataDir: string;
   workgroup?: string;
@@ -61,7 +63,11 @@ async function runOnRedshift(sql: string, o: QueryOptions): Promise<Row[]> {
 async function runLocally(name: string, sql: string, o: QueryOptions): Promise<Row[]> {
   const url = await runningInstance(o.dataDir);
   if (url) {
-    const res = await fetch(`${url}/api/query/${encodeURIComponent(name)}${o.since ? `?since=${encodeURIComponent(o.since)}` : ''}`);
+    const params = new URLSearchParams();
+    if (o.since) params.set('since', o.since);
+    if (o.includeBots) params.set('include-bots', 'true');
+    if (o.site !== undefined) params.set('site', o.site);
+    const res = await fetch(`${url}/api/query/${encodeURIComponent(name)}?${params}`);
     const body = (await res.json()) as Row[] | { error: string };
     if (!res.ok) throw new Error((body as { error: string }).error);
     return body as Row[];
@@ -85,7 +91,7 @@ export async function query(name: string | undefined, o: QueryOptions): Promise<
     if (!o.list && !name) process.exitCode = 1;
     return;
   }
-  const sql = renderQuery(name, { since: o.since });
+  const sql = renderQuery(name, { since: o.since, includeBots: o.includeBots, site: o.site });
   const remote = Boolean(o.workgroup || o.cluster || o.stack);
   const spinner = ora({
     text: `running ${name} on ${remote ? 'Redshift' : 'the local warehouse'}`,

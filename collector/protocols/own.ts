@@ -40,7 +40,7 @@ const int = (v: string | null) => (v !== null && /^\d{1,6}$/.test(v) ? Number(v)
 /**
  * One event from pixel query parameters. Short names keep the URL small:
  * `e` type, `n` name, `p` JSON properties, `eid` event id, `pid`/`sid`/`vid` party/session/page-view ids,
- * `uid` user id, `url`, `r` referrer, `t` title, `ts` client time (ms), `sw`/`sh`/`vw`/`vh` sizes, `lang`, `tz`.
+ * `uid` user id, `site` site or app, `url`, `r` referrer, `t` title, `ts` client time (ms), `sw`/`sh`/`vw`/`vh` sizes, `lang`, `tz`.
  * Without `url` the page is the `Referer` header, which is what a `<noscript>` image sends.
  */
 export function pixelFields(query: URLSearchParams, refererHeader: string | undefined): ClientFields | string {
@@ -64,6 +64,7 @@ export function pixelFields(query: URLSearchParams, refererHeader: string | unde
   set('sessionId', query.get('sid'));
   set('pageViewId', query.get('vid'));
   set('userId', query.get('uid'));
+  set('site', query.get('site'));
   const ts = query.get('ts');
   if (ts) {
     const iso = /^\d{1,15}$/.test(ts) ? instantFromMs(Number(ts)) : undefined;

@@ -133,7 +133,7 @@ export function snowplowFields(p: SnowplowParams): ClientFields | string {
 
   const problem = typeFields(p, unstruct, f, properties);
   if (problem) return problem;
-  if (p.aid) properties.appId = p.aid;
+  if (p.aid) f.site = p.aid;
   if (others.length > 0) properties.contexts = others;
   if (Object.keys(properties).length > 0) f.properties = properties;
   return f;

@@ -6,7 +6,7 @@ import type { ClickEvent } from '../../contract';
 import type { ColumnDef } from '../../warehouse/union';
 
 /** A SQL value: strings are escaped by the renderer, null is SQL NULL. */
-export type Value = string | number | null;
+export type Value = string | number | boolean | null;
 
 export type { ColumnDef };
 
@@ -64,6 +64,10 @@ export interface Derived {
   hour: string;
   day: string;
   pv: 0 | 1;
+  /** The site or app, '' when the event names none. */
+  site: string;
+  /** True for bots and crawlers: every table splits by it, so queries count people by default. */
+  bot: boolean;
 }
 
 /** Derives the shared values of one event. */
@@ -72,5 +76,13 @@ export function derive(e: ClickEvent): Derived {
   // Collector and importers write canonical UTC ISO strings; only other shapes need parsing.
   const iso = r.length === 24 && r[10] === 'T' && r[23] === 'Z' ? r : new Date(r).toISOString();
   const at = `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
-  return { e, at, hour: `${at.slice(0, 13)}:00:00`, day: at.slice(0, 10), pv: e.eventType === 'pageView' ? 1 : 0 };
+  return {
+    e,
+    at,
+    hour: `${at.slice(0, 13)}:00:00`,
+    day: at.slice(0, 10),
+    pv: e.eventType === 'pageView' ? 1 : 0,
+    site: e.site ?? '',
+    bot: e.device?.isBot === true,
+  };
 }

@@ -2,7 +2,7 @@
  * What each aggregate table holds, declared once: the in-memory pre-aggregation and the SQL
  * renderer both work from these specs. Table shapes match sql/migrations/V002__aggregates.sql.
  */
-import type { Derived, MembershipTable, TableSpec, Value } from './table-spec';
+import type { ColumnDef, Derived, MembershipTable, TableSpec, Value } from './table-spec';
 
 export * from './table-spec';
 
@@ -19,6 +19,14 @@ const countOne = (_d: Derived, totals: number[]) => {
 /** The page URL of a page view, the candidate for entry, exit, first and last page picks. */
 const viewedPage = (d: Derived): Value[] | undefined => (d.pv ? [s(d.e.page?.url)] : undefined);
 const NOT_NAMED = new Set(['pageView', 'pagePing']);
+/** The dimensions every aggregate table splits by, last in its key: the site, and bots apart from people. */
+const SPLIT: readonly ColumnDef[] = [
+  ['site', 'VARCHAR'],
+  ['is_bot', 'BOOLEAN'],
+];
+/** The bot's name: the product token that says it is one, else the parsed browser. */
+const botName = (d: Derived) => BOT_TOKEN.exec(d.e.device?.userAgent ?? '')?.[0] ?? s(d.e.device?.browser);
+const BOT_TOKEN = /[A-Za-z][\w.-]*(?:bot|crawl|spider|slurp|fetch|scan)[\w.-]*/i;
 
 /** Event ids already applied, kept so duplicates across batches are counted once. */
 export const SEEN_EVENTS: MembershipTable = {
@@ -37,9 +45,9 @@ export const TABLES: readonly TableSpec[] = [
   {
     kind: 'counter',
     table: 'traffic_hourly',
-    keys: [['hour', 'TIMESTAMP']],
+    keys: [['hour', 'TIMESTAMP'], ...SPLIT],
     counts: ['events', 'page_views'],
-    keyOf: (d) => [d.hour],
+    keyOf: (d) => [d.hour, d.site, d.bot],
     add: countEvent,
   },
   {
@@ -49,9 +57,10 @@ export const TABLES: readonly TableSpec[] = [
       ['day', 'DATE'],
       ['host', 'VARCHAR'],
       ['path', 'VARCHAR'],
+      ...SPLIT,
     ],
     counts: ['views'],
-    keyOf: (d) => (d.pv ? [d.day, s(d.e.page?.host), s(d.e.page?.path)] : undefined),
+    keyOf: (d) => (d.pv ? [d.day, s(d.e.page?.host), s(d.e.page?.path), d.site, d.bot] : undefined),
     add: countOne,
   },
   {
@@ -61,11 +70,12 @@ export const TABLES: readonly TableSpec[] = [
       ['day', 'DATE'],
       ['referrer_host', 'VARCHAR'],
       ['referrer_medium', 'VARCHAR'],
+      ...SPLIT,
     ],
     counts: ['page_views'],
     keyOf: (d) => {
       const medium = d.e.page?.referrerMedium ?? 'direct';
-      return d.pv && medium !== 'internal' ? [d.day, s(d.e.page?.referrerHost), medium] : undefined;
+      return d.pv && medium !== 'internal' ? [d.day, s(d.e.page?.referrerHost), medium, d.site, d.bot] : undefined;
     },
     add: countOne,
   },
@@ -77,11 +87,12 @@ export const TABLES: readonly TableSpec[] = [
       ['source', 'VARCHAR'],
       ['medium', 'VARCHAR'],
       ['name', 'VARCHAR'],
+      ...SPLIT,
     ],
     counts: ['events', 'page_views'],
     keyOf: (d) => {
       const c = d.e.campaign;
-      return c && (c.source || c.medium || c.name) ? [d.day, s(c.source), s(c.medium), s(c.name)] : undefined;
+      return c && (c.source || c.medium || c.name) ? [d.day, s(c.source), s(c.medium), s(c.name), d.site, d.bot] : undefined;
     },
     add: countEvent,
   },
@@ -93,9 +104,10 @@ export const TABLES: readonly TableSpec[] = [
       ['device_type', 'VARCHAR'],
       ['browser', 'VARCHAR'],
       ['os', 'VARCHAR'],
+      ...SPLIT,
     ],
     counts: ['events', 'page_views'],
-    keyOf: (d) => [d.day, s(d.e.device?.type), s(d.e.device?.browser), s(d.e.device?.os)],
+    keyOf: (d) => [d.day, s(d.e.device?.type), s(d.e.device?.browser), s(d.e.device?.os), d.site, d.bot],
     add: countEvent,
   },
   {
@@ -104,9 +116,10 @@ export const TABLES: readonly TableSpec[] = [
     keys: [
       ['day', 'DATE'],
       ['country', 'VARCHAR'],
+      ...SPLIT,
     ],
     counts: ['events', 'page_views'],
-    keyOf: (d) => [d.day, s(d.e.network?.country)],
+    keyOf: (d) => [d.day, s(d.e.network?.country), d.site, d.bot],
     add: countEvent,
   },
   {
@@ -116,9 +129,10 @@ export const TABLES: readonly TableSpec[] = [
       ['day', 'DATE'],
       ['event_type', 'VARCHAR'],
       ['event_name', 'VARCHAR'],
+      ...SPLIT,
     ],
     counts: ['events'],
-    keyOf: (d) => (NOT_NAMED.has(d.e.eventType) ? undefined : [d.day, d.e.eventType, s(d.e.eventName)]),
+    keyOf: (d) => (NOT_NAMED.has(d.e.eventType) ? undefined : [d.day, d.e.eventType, s(d.e.eventName), d.site, d.bot]),
     add: countOne,
   },
   {
@@ -127,9 +141,10 @@ export const TABLES: readonly TableSpec[] = [
     keys: [
       ['day', 'DATE'],
       ['brand', 'VARCHAR'],
+      ...SPLIT,
     ],
     counts: ['events', 'views', 'purchases'],
-    keyOf: (d) => (d.e.commerce?.brand ? [d.day, d.e.commerce.brand] : undefined),
+    keyOf: (d) => (d.e.commerce?.brand ? [d.day, d.e.commerce.brand, d.site, d.bot] : undefined),
     add: (d, totals) => {
       const action = d.e.commerce?.action?.toLowerCase();
       totals[0]++;
@@ -143,9 +158,10 @@ export const TABLES: readonly TableSpec[] = [
     keys: [
       ['day', 'DATE'],
       ['http_status', 'INTEGER'],
+      ...SPLIT,
     ],
     counts: ['events'],
-    keyOf: (d) => (d.e.httpStatus === undefined ? undefined : [d.day, d.e.httpStatus]),
+    keyOf: (d) => (d.e.httpStatus === undefined ? undefined : [d.day, d.e.httpStatus, d.site, d.bot]),
     add: countOne,
   },
   {
@@ -155,11 +171,12 @@ export const TABLES: readonly TableSpec[] = [
       ['session_id', 'VARCHAR'],
       ['action', 'VARCHAR'],
       ['url', 'VARCHAR'],
+      ...SPLIT,
     ],
     counts: ['events', 'views'],
     keyOf: (d) => {
       const action = d.e.commerce?.action?.toLowerCase();
-      return action ? [d.e.sessionId, action, s(d.e.page?.url)] : undefined;
+      return action ? [d.e.sessionId, action, s(d.e.page?.url), d.site, d.bot] : undefined;
     },
     add: (d, totals) => {
       totals[0]++;
@@ -173,8 +190,9 @@ export const TABLES: readonly TableSpec[] = [
     columns: [
       ['hour', 'TIMESTAMP'],
       ['session_id', 'VARCHAR'],
+      ...SPLIT,
     ],
-    member: (d) => [d.hour, d.e.sessionId],
+    member: (d) => [d.hour, d.e.sessionId, d.site, d.bot],
   },
   {
     kind: 'membership',
@@ -182,8 +200,9 @@ export const TABLES: readonly TableSpec[] = [
     columns: [
       ['hour', 'TIMESTAMP'],
       ['party_id', 'VARCHAR'],
+      ...SPLIT,
     ],
-    member: (d) => [d.hour, d.e.partyId],
+    member: (d) => [d.hour, d.e.partyId, d.site, d.bot],
   },
   {
     kind: 'membership',
@@ -193,8 +212,9 @@ export const TABLES: readonly TableSpec[] = [
       ['host', 'VARCHAR'],
       ['path', 'VARCHAR'],
       ['party_id', 'VARCHAR'],
+      ...SPLIT,
     ],
-    member: (d) => (d.pv ? [d.day, s(d.e.page?.host), s(d.e.page?.path), d.e.partyId] : undefined),
+    member: (d) => (d.pv ? [d.day, s(d.e.page?.host), s(d.e.page?.path), d.e.partyId, d.site, d.bot] : undefined),
   },
   {
     kind: 'membership',
@@ -202,8 +222,21 @@ export const TABLES: readonly TableSpec[] = [
     columns: [
       ['client_ip', 'VARCHAR'],
       ['session_id', 'VARCHAR'],
+      ...SPLIT,
     ],
-    member: (d) => (d.e.network?.ip ? [d.e.network.ip, d.e.sessionId] : undefined),
+    member: (d) => (d.e.network?.ip ? [d.e.network.ip, d.e.sessionId, d.site, d.bot] : undefined),
+  },
+  {
+    kind: 'counter',
+    table: 'bots_daily',
+    keys: [
+      ['day', 'DATE'],
+      ['site', 'VARCHAR'],
+      ['bot', 'VARCHAR'],
+    ],
+    counts: ['events', 'page_views'],
+    keyOf: (d) => (d.bot ? [d.day, d.site, botName(d)] : undefined),
+    add: countEvent,
   },
   {
     kind: 'state',
@@ -229,8 +262,9 @@ export const TABLES: readonly TableSpec[] = [
           ['os', 'VARCHAR'],
           ['country', 'VARCHAR'],
           ['client_ip', 'VARCHAR'],
+          ...SPLIT,
         ],
-        from: ({ e }) => [
+        from: ({ e, site, bot }) => [
           e.partyId,
           e.page?.referrerHost ?? null,
           e.page?.referrerMedium ?? null,
@@ -242,6 +276,8 @@ export const TABLES: readonly TableSpec[] = [
           e.device?.os ?? null,
           e.network?.country ?? null,
           e.network?.ip ?? null,
+          site,
+          bot,
         ],
       },
       { pick: 'max', at: 'ended_at', id: 'last_event_id', values: [], from: () => [] },
@@ -257,7 +293,7 @@ export const TABLES: readonly TableSpec[] = [
     sums: ['events', 'page_views'],
     add: countEvent,
     groups: [
-      { pick: 'min', at: 'first_seen_at', id: 'first_event_id', values: [], from: () => [] },
+      { pick: 'min', at: 'first_seen_at', id: 'first_event_id', values: SPLIT, from: (d) => [d.site, d.bot] },
       { pick: 'max', at: 'last_seen_at', id: 'last_event_id', values: [], from: () => [] },
       { pick: 'min', at: 'first_page_at', id: 'first_page_event_id', values: [['first_page', 'VARCHAR']], from: viewedPage },
       { pick: 'max', at: 'last_page_at', id: 'last_page_event_id', values: [['last_page', 'VARCHAR']], from: viewedPage },

@@ -68,7 +68,13 @@ export const handler = async (event: CloudFormationCustomResourceEvent) => {
   await client.transport.request({ method: 'PUT', path: `/_plugins/_security/api/roles/${reader}`, body: readerRole(p.Prefix) });
   await addToMapping(client, reader, p.ReaderRoleArn);
   await addToMapping(client, DASHBOARDS_USER, p.ReaderRoleArn);
-  await client.transport.request({ method: 'PUT', path: `/_index_template/${p.Prefix}`, body: indexTemplate(p.Prefix) });
+  const template = indexTemplate(p.Prefix);
+  await client.transport.request({ method: 'PUT', path: `/_index_template/${p.Prefix}`, body: template });
+  // Strict mappings refuse unknown fields: today's index learns the fields a newer contract added.
+  await client.transport.request(
+    { method: 'PUT', path: `/${p.Prefix}-*/_mapping`, body: { properties: (template.template.mappings as { properties: Record<string, unknown> }).properties } },
+    { ignore: [404] },
+  );
   const policyPath = `/_plugins/_ism/policies/${p.Prefix}-retention`;
   const policy = retentionPolicy(p.Prefix, Number(p.RetentionDays));
   const existing = await client.transport.request({ method: 'GET', path: policyPath }, { ignore: [404] });

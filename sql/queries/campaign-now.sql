@@ -8,7 +8,7 @@ SELECT
   CAST(SUM(page_views) AS BIGINT) AS page_views,
   ROUND(100.0 * SUM(CASE WHEN page_views <= 1 THEN 1 ELSE 0 END) / COUNT(*), 1) AS bounce_pct
 FROM sessions
-WHERE started_at >= {{since}} AND started_at < {{until}}
+WHERE started_at >= {{since}} AND started_at < {{until}} AND {{filter}}
   AND (campaign_source IS NOT NULL OR campaign_medium IS NOT NULL OR campaign_name IS NOT NULL)
 GROUP BY 1, 2, 3
 ORDER BY sessions DESC

@@ -90,7 +90,8 @@ describe('Snowplow tracker protocol', () => {
       campaign: { name: 'winter', source: 'ads' },
       screen: { width: 1920, height: 1080, viewportWidth: 1280, viewportHeight: 720 },
       locale: { language: 'de-DE', timeZone: 'Europe/Berlin' },
-      properties: { appId: 'shop', contexts: [webPageContexts.data[1]] },
+      site: 'shop',
+      properties: { contexts: [webPageContexts.data[1]] },
     });
     expect(events.find((e) => e.eventType === 'selfDescribing')).toMatchObject({
       eventName: 'iglu:com.acme/checkout_step/jsonschema/1-0-0',

@@ -51,15 +51,17 @@ describe('migration custom resource', () => {
     const result = await migrateHandler(cfnEvent('Create', props));
     expect(result).toEqual({
       PhysicalResourceId: 'clickstream-migrations-clickstream',
-      Data: { Applied: 'V001__raw_events.sql,V002__aggregates.sql' },
+      Data: { Applied: 'V001__raw_events.sql,V002__aggregates.sql,V003__sites_and_bots.sql' },
     });
     const batches = redshift.commandCalls(BatchExecuteStatementCommand).map((c) => c.args[0].input);
     for (const b of batches) expect(b).toMatchObject({ WorkgroupName: 'wg', Database: 'clickstream', SecretArn: props.SecretArn });
-    const [v001, v002, grants] = batches.map((b) => b.Sqls!);
     const migrations = readMigrations();
-    expect(v001.slice(0, -1)).toEqual(splitStatements(migrations[0].sql)); // Redshift SQL as written, plus the record
-    expect(v002.slice(0, -1)).toEqual(splitStatements(migrations[1].sql));
-    expect(v002.at(-1)).toMatch(/^INSERT INTO schema_migrations .*'V002'/);
+    const applied = batches.slice(0, migrations.length).map((b) => b.Sqls!);
+    const grants = batches[migrations.length].Sqls!;
+    migrations.forEach((m, i) => {
+      expect(applied[i].slice(0, -1)).toEqual(splitStatements(m.sql)); // Redshift SQL as written, plus the record
+      expect(applied[i].at(-1)).toMatch(new RegExp(`^INSERT INTO schema_migrations .*'${m.version}'`));
+    });
     expect(grants).toEqual([
       'CREATE USER "IAMR:ClickstreamStorage-AggregatorRole-ABC" PASSWORD DISABLE',
       'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "IAMR:ClickstreamStorage-AggregatorRole-ABC"',
@@ -164,6 +166,7 @@ describe('search setup custom resource', () => {
         'GET /_plugins/_security/api/rolesmapping/opensearch_dashboards_user',
         'PUT /_plugins/_security/api/rolesmapping/opensearch_dashboards_user',
         'PUT /_index_template/clickstream',
+        'PUT /clickstream-*/_mapping',
         'GET /_plugins/_ism/policies/clickstream-retention',
         'PUT /_plugins/_ism/policies/clickstream-retention',
       ]);
@@ -179,12 +182,13 @@ describe('search setup custom resource', () => {
         hosts: [],
       });
       expect(seen[7].body).toMatchObject({ index_patterns: ['clickstream-*'], template: { mappings: { dynamic: 'strict' } } });
-      expect(JSON.stringify(seen[9].body)).toContain('"min_index_age":"30d"');
+      expect(seen[8].body).toEqual({ properties: expect.objectContaining({ site: { type: 'keyword' }, event_id: { type: 'keyword' } }) });
+      expect(JSON.stringify(seen[10].body)).toContain('"min_index_age":"30d"');
 
       seen.length = 0;
       policyExists = true;
       await searchSetupHandler(cfnEvent('Update', { ...props, RetentionDays: '60' }));
-      expect(seen[9].path).toBe('/_plugins/_ism/policies/clickstream-retention?if_seq_no=7&if_primary_term=2');
+      expect(seen[10].path).toBe('/_plugins/_ism/policies/clickstream-retention?if_seq_no=7&if_primary_term=2');
     } finally {
       if (region) process.env.AWS_REGION = region;
       server.close();

@@ -68,7 +68,7 @@ describeBrowser('an unmodified Snowplow browser tracker pointed at our collector
       pageViewId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       page: { title: 'Snowplow page', path: '/sp.html' },
       campaign: { source: 'ads', name: 'spring' },
-      properties: { appId: 'shop' },
+      site: 'shop',
     });
     expect(ofType(all, 'structured')[0]).toMatchObject({
       eventName: 'play-video',

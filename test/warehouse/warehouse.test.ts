@@ -1,7 +1,7 @@
 import { storable } from '../../warehouse/literal';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rawEventsDdl, SCHEMA_VERSION, type ClickEvent } from '../../contract';
+import { COLUMNS, SCHEMA_VERSION, type ClickEvent } from '../../contract';
 import { applyBatch } from '../../lambda/aggregator/apply';
 import { toPostgres } from '../../warehouse/dialect';
 import { migrate } from '../../warehouse/migrations';
@@ -10,9 +10,25 @@ import { PgliteExecutor } from '../../warehouse/pglite';
 import { freshWarehouse, mskBatches, toLog } from '../support/warehouse';
 
 describe('migrations', () => {
-  it('V001 is the raw-event DDL generated from the contract', () => {
+  it('V001 is the raw-event DDL of the first contract, and the later migrations add every field added since', async () => {
     const file = readFileSync(join(__dirname, '../../sql/migrations/V001__raw_events.sql'), 'utf8');
-    expect(file.slice(file.indexOf('CREATE TABLE'))).toBe(rawEventsDdl());
+    const first = file.slice(file.indexOf('CREATE TABLE'));
+    const added = COLUMNS.filter((c) => !new RegExp(`^  ${c.name} `, 'm').test(first));
+    expect(added.map((c) => c.name)).toEqual(['site']);
+    const db = await freshWarehouse();
+    try {
+      const rows = await db.query(
+        "SELECT column_name, data_type, character_maximum_length FROM information_schema.columns WHERE table_name = 'events'",
+      );
+      const PG: Record<string, string> = { VARCHAR: 'character varying', CHAR: 'character', TIMESTAMP: 'timestamp without time zone' };
+      const pgType = (sql: string) => PG[sql.replace(/\(.*/, '')] ?? sql.toLowerCase();
+      const size = (sql: string) => Number(/\((\d+)\)/.exec(sql)?.[1] ?? NaN) || null;
+      expect(rows.map((r) => [r.column_name, r.data_type, r.character_maximum_length]).sort()).toEqual(
+        COLUMNS.map((c) => [c.name, pgType(c.sqlType), size(c.sqlType)]).sort(),
+      );
+    } finally {
+      await db.close();
+    }
   });
 
   it('the dialect step removes only Redshift table attributes', () => {
@@ -23,7 +39,7 @@ describe('migrations', () => {
   it('applies each migration once', async () => {
     const db = await PgliteExecutor.open();
     try {
-      expect(await migrate(db, 'postgres')).toEqual(['V001__raw_events.sql', 'V002__aggregates.sql']);
+      expect(await migrate(db, 'postgres')).toEqual(['V001__raw_events.sql', 'V002__aggregates.sql', 'V003__sites_and_bots.sql']);
       expect(await migrate(db, 'postgres')).toEqual([]);
     } finally {
       await db.close();
@@ -130,7 +146,7 @@ describe('named queries', () => {
   });
 
   it('names the problem for an unknown query or a bad --since', () => {
-    expect(() => renderQuery('top-pagez')).toThrow(/^unknown query "top-pagez"; known queries: brands, browser-mix,/);
+    expect(() => renderQuery('top-pagez')).toThrow(/^unknown query "top-pagez"; known queries: bots, brands, browser-mix,/);
     expect(() => parseSince('yesterday-ish', new Date())).toThrow(
       '--since "yesterday-ish": use a duration like 30m, 6h or 7d, "today", or an ISO date such as 2026-11-01',
     );

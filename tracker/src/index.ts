@@ -3,7 +3,7 @@
  * navigation), engaged time, scroll depth, outbound links, downloads, forms, media and tagged
  * clicks, and delivers them in batches that survive flaky networks and page unloads.
  *
- * Settings come from data attributes on the script tag (`data-collector`, `data-auto`,
+ * Settings come from data attributes on the script tag (`data-collector`, `data-site`, `data-auto`,
  * `data-respect-dnt`, `data-ping`, `data-cookie-domain`, `data-track-attribute`) or from
  * `clickstream.init({...})`. Nothing here may throw into the host page.
  */
@@ -16,12 +16,24 @@ type Outgoing = Pick<ClickEvent, 'eventId' | 'eventType' | 'partyId' | 'sessionI
   Partial<
     Pick<
       ClickEvent,
-      'eventName' | 'properties' | 'clientTimestamp' | 'sentTimestamp' | 'pageViewId' | 'userId' | 'page' | 'screen' | 'locale' | 'commerce'
+      | 'eventName'
+      | 'properties'
+      | 'site'
+      | 'clientTimestamp'
+      | 'sentTimestamp'
+      | 'pageViewId'
+      | 'userId'
+      | 'page'
+      | 'screen'
+      | 'locale'
+      | 'commerce'
     >
   >;
 
 interface Settings {
   collector: string;
+  /** The site or app name the events carry (several sites on one stack). */
+  site?: string;
   auto: boolean;
   respectDnt: boolean;
   ping: number;
@@ -39,6 +51,7 @@ const script = d.currentScript as HTMLScriptElement | null;
 const data = (name: string) => script?.getAttribute(`data-${name}`) ?? undefined;
 const settings: Settings = {
   collector: data('collector') ?? (script?.src ? new URL(script.src).origin : location.origin),
+  site: data('site'),
   auto: data('auto') !== 'false',
   respectDnt: data('respect-dnt') === 'true',
   ping: Number(data('ping') ?? 15),
@@ -151,6 +164,7 @@ const track = safe(
       eventType,
       eventName,
       properties,
+      site: settings.site,
       clientTimestamp: new Date().toISOString(),
       partyId: party,
       sessionId: session,
