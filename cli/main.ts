@@ -5,6 +5,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { resolve } from 'node:path';
+import { analyse } from './commands/analyse';
 import { cost } from './commands/cost';
 import { importFile } from './commands/import';
 import { query } from './commands/query';
@@ -59,6 +60,37 @@ program
   .option('--stack <name>', "read the workgroup and database from a deployed stack's outputs")
   .option('--region <region>', 'AWS region (default: from the environment)')
   .action((name: string | undefined, o) => query(name, { ...o, dataDir: resolve(o.dataDir) }));
+
+/** The options every warehouse command takes: window, people or all, site, format, and where to run. */
+function warehouseCommand(name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .option('--since <when>', 'window start: 30m, 6h, 7d, today, or an ISO date')
+    .option('--until <when>', 'window end (default: now)')
+    .option('--include-bots', 'count bots and crawlers too (people only by default)')
+    .option('--site <name>', 'only this site or app')
+    .addOption(new Option('--format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('table'))
+    .addOption(dataDirOption())
+    .option('--workgroup <name>', 'Redshift Serverless workgroup (runs on Redshift instead of local mode)')
+    .option('--database <name>', 'Redshift database', 'clickstream')
+    .option('--stack <name>', "read the workgroup and database from a deployed storage stack's outputs")
+    .option('--region <region>', 'AWS region (default: from the environment)');
+}
+const collect = (v: string, all: string[]) => [...all, v];
+
+warehouseCommand('funnel', 'sessions reaching each step in order (since: 7d), with conversion from the previous and the first step')
+  .option('--step <pattern>', 'a page path pattern (* matches anything, / included) or event:NAME; repeat in order', collect, [])
+  .action((o) => analyse('funnel', { ...o, steps: o.step, dataDir: resolve(o.dataDir) }));
+
+warehouseCommand('paths', 'the pages viewed next after (--from) or before (--to) pages matching a pattern, with entries and exits')
+  .option('--from <pattern>', 'pages to look forward from')
+  .option('--to <pattern>', 'pages to look back from')
+  .action((o) => analyse('paths', { ...o, dataDir: resolve(o.dataDir) }));
+
+warehouseCommand('retention', 'visitors by cohort of their first event (since: 28d), and the share active in each later period')
+  .addOption(new Option('--period <period>', 'cohort and offset length').choices(['day', 'week']).default('day'))
+  .action((o) => analyse('retention', { ...o, dataDir: resolve(o.dataDir) }));
 
 program
   .command('import')

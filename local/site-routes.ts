@@ -10,7 +10,8 @@ import { readBody, send, sendJson } from '../collector/http';
 import { parseJsonBody } from '../collector/protocols/json-body';
 import { badEvent, validateEvent, type BadEvent, type ClickEvent } from '../contract';
 import type { StatementExecutor } from '../warehouse/executor';
-import { listQueries, renderQuery, type QueryOptions } from '../warehouse/named-queries';
+import { analysis, analysisParams } from '../warehouse/analyses';
+import { listQueries, QueryInputError, renderQuery, type QueryOptions } from '../warehouse/named-queries';
 import type { Damage } from '../durable-log/log';
 import { parseRange, type TimeRange } from '../replay/range';
 import type { ReplayProgress } from '../replay/replay';
@@ -213,6 +214,13 @@ export function siteRoutes(deps: SiteDeps): (req: IncomingMessage, res: ServerRe
       void replay(req, res, url, deps);
       return true;
     }
+    if (path.startsWith('/api/analysis/')) {
+      void answer(res, async () => {
+        const built = analysis(decodeURIComponent(path.slice(14)), analysisParams(url.searchParams));
+        return built.report(await deps.db.query(built.sql));
+      });
+      return true;
+    }
     if (path.startsWith('/api/query/')) {
       void answer(res, () => deps.db.query(renderQuery(decodeURIComponent(path.slice(11)), queryOptions(url.searchParams))));
       return true;
@@ -235,6 +243,6 @@ async function answer(res: ServerResponse, run: () => Promise<unknown[]>): Promi
     sendJson(res, 200, await run(), HARDENED);
   } catch (err) {
     const message = (err as Error).message;
-    sendJson(res, /^unknown query|^--since/.test(message) ? 400 : 500, { error: message }, HARDENED);
+    sendJson(res, err instanceof QueryInputError ? 400 : 500, { error: message }, HARDENED);
   }
 }

@@ -17,6 +17,9 @@ export interface NamedQuery {
   sql: string;
 }
 
+/** A query asked for wrongly (unknown name, bad window or pattern): the asker's mistake, answered 400 by the local API. */
+export class QueryInputError extends Error {}
+
 /** The window a query looks at when `--since` is not given. */
 const DEFAULT_SINCE: Record<string, string> = { 'campaign-now': '1h', traffic: '24h', 'browser-mix': '7d', 'visitor-profiles': '24h' };
 
@@ -41,7 +44,7 @@ export function parseSince(value: string, now: Date): Date {
   if (value === 'today') return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const t = Date.parse(value);
   if (/^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(t)) return new Date(t);
-  throw new Error(`--since "${value}": use a duration like 30m, 6h or 7d, "today", or an ISO date such as 2026-11-01`);
+  throw new QueryInputError(`--since "${value}": use a duration like 30m, 6h or 7d, "today", or an ISO date such as 2026-11-01`);
 }
 
 const ts = (d: Date) => `TIMESTAMP ${literal(d.toISOString().replace('T', ' ').replace('Z', ''))}`;
@@ -70,7 +73,7 @@ export function rowFilter(o: Pick<QueryOptions, 'includeBots' | 'site'>, alias =
 /** The query's SQL with its window and filters filled in; throws naming the query when there is no such query. */
 export function renderQuery(name: string, options: QueryOptions = {}, queries = listQueries()): string {
   const q = queries.find((x) => x.name === name);
-  if (!q) throw new Error(`unknown query "${name}"; known queries: ${queries.map((x) => x.name).join(', ')}`);
+  if (!q) throw new QueryInputError(`unknown query "${name}"; known queries: ${queries.map((x) => x.name).join(', ')}`);
   const now = options.now ?? new Date();
   const since = parseSince(options.since ?? DEFAULT_SINCE[name] ?? 'today', now);
   const values: Record<string, string> = {

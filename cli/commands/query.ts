@@ -38,7 +38,11 @@ async function stackTarget(stack: string, region?: string): Promise<Pick<Redshif
   return { workgroupName, database };
 }
 
-async function runOnRedshift(sql: string, o: QueryOptions): Promise<Row[]> {
+/** Where a query runs on Redshift: a workgroup or cluster, or a deployed stack's outputs. */
+export type RedshiftOptions = Pick<QueryOptions, 'workgroup' | 'cluster' | 'database' | 'secretArn' | 'dbUser' | 'stack' | 'region'>;
+
+/** Runs `sql` on Redshift through the Data API with the caller's identity. */
+export async function runOnRedshift(sql: string, o: RedshiftOptions): Promise<Row[]> {
   const target: RedshiftTarget = o.stack
     ? { ...(await stackTarget(o.stack, o.region)), secretArn: o.secretArn }
     : { workgroupName: o.workgroup, clusterIdentifier: o.cluster, database: o.database, secretArn: o.secretArn, dbUser: o.dbUser };
@@ -60,14 +64,20 @@ async function runOnRedshift(sql: string, o: QueryOptions): Promise<Row[]> {
   }
 }
 
-async function runLocally(name: string, sql: string, o: QueryOptions): Promise<Row[]> {
+/**
+ * Answers from the local warehouse: through the running local mode (which owns the warehouse)
+ * at `apiPath`, which answers finished rows, or by running `sql` on the data folder and shaping
+ * its rows with `shape` when none runs.
+ */
+export async function runLocally(
+  apiPath: string,
+  sql: string,
+  o: Pick<QueryOptions, 'dataDir'>,
+  shape: (rows: Row[]) => Row[] = (rows) => rows,
+): Promise<Row[]> {
   const url = await runningInstance(o.dataDir);
   if (url) {
-    const params = new URLSearchParams();
-    if (o.since) params.set('since', o.since);
-    if (o.includeBots) params.set('include-bots', 'true');
-    if (o.site !== undefined) params.set('site', o.site);
-    const res = await fetch(`${url}/api/query/${encodeURIComponent(name)}?${params}`);
+    const res = await fetch(`${url}${apiPath}`);
     const body = (await res.json()) as Row[] | { error: string };
     if (!res.ok) throw new Error((body as { error: string }).error);
     return body as Row[];
@@ -79,7 +89,7 @@ async function runLocally(name: string, sql: string, o: QueryOptions): Promise<R
     const data = await openData(o.dataDir);
     db = data.db;
     await data.log.close();
-    return await db.query(sql);
+    return shape(await db.query(sql));
   } finally {
     await db?.close();
   }
@@ -92,6 +102,10 @@ export async function query(name: string | undefined, o: QueryOptions): Promise<
     return;
   }
   const sql = renderQuery(name, { since: o.since, includeBots: o.includeBots, site: o.site });
+  const params = new URLSearchParams();
+  if (o.since) params.set('since', o.since);
+  if (o.includeBots) params.set('include-bots', 'true');
+  if (o.site !== undefined) params.set('site', o.site);
   const remote = Boolean(o.workgroup || o.cluster || o.stack);
   const spinner = ora({
     text: `running ${name} on ${remote ? 'Redshift' : 'the local warehouse'}`,
@@ -99,7 +113,7 @@ export async function query(name: string | undefined, o: QueryOptions): Promise<
     isSilent: !process.stderr.isTTY,
   }).start();
   try {
-    const rows = remote ? await runOnRedshift(sql, o) : await runLocally(name, sql, o);
+    const rows = remote ? await runOnRedshift(sql, o) : await runLocally(`/api/query/${encodeURIComponent(name)}?${params}`, sql, o);
     spinner.stop();
     process.stdout.write(formatRows(rows, o.format));
   } catch (err) {
