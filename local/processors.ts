@@ -7,11 +7,11 @@ import { applyBatch } from '../lambda/aggregator/apply';
 import { archiveMskEvent } from '../lambda/archiver/archive';
 import type { ObjectStore } from '../lambda/shared/object-store';
 import { decodeMskEvent } from '../lambda/shared/msk-event';
-import { keepRefused, type Refused } from '../lambda/shared/refused';
+import { eventsAndPlaces, keepRefused } from '../lambda/shared/refused';
 import type { StatementExecutor } from '../warehouse/executor';
 import { REPLAY_TOPIC, type Topics } from '../contract';
 import type { Processor } from './consumer';
-import { storeRawEvents } from './search-store';
+import { storeRawEvents } from '../warehouse/raw-events';
 
 /**
  * Aggregates the events and replay topics into the local warehouse, exactly once per offset;
@@ -40,20 +40,13 @@ export function indexer(db: StatementExecutor, topics: Topics, archive: ObjectSt
     name: 'indexer',
     topics: [topics.events, REPLAY_TOPIC],
     handle: async (event) => {
-      const where = new Map<string, Omit<Refused, 'event' | 'reason'>>();
-      const events = decodeMskEvent(event, 'indexer').flatMap((b) =>
-        b.records.flatMap((r) => {
-          if (!('event' in r)) return [];
-          if (!where.has(r.event.eventId)) where.set(r.event.eventId, { topic: b.topic, partition: b.partition, offset: r.offset });
-          return [r.event];
-        }),
-      );
+      const { events, placeOf } = eventsAndPlaces(decodeMskEvent(event, 'indexer'));
       const refused = await storeRawEvents(db, events);
       await keepRefused(
         archive,
         'indexer',
         'processing_failure',
-        refused.map((f) => ({ ...where.get(f.event.eventId)!, ...f })),
+        refused.map((f) => ({ ...placeOf(f.event.eventId), ...f })),
       );
     },
   };

@@ -1,6 +1,7 @@
 /**
- * Aggregator Lambda: MSK batch → exactly-once aggregates in Redshift through the Data API.
- * Thin: decode, apply (pure planning + one transaction per slice), keep refused events, report.
+ * Aggregator Lambda: MSK batch → exactly-once aggregates in Redshift through the Data API, then
+ * the batch's raw events (for funnels, paths, retention). Thin: decode, apply (pure planning +
+ * one transaction per slice), store raw events, keep refused events, report.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -10,8 +11,9 @@ import type { MSKEvent } from 'aws-lambda';
 import { decodeMskEvent } from '../shared/msk-event';
 import { requireEnv } from '../shared/env';
 import { s3Store } from '../shared/object-store';
-import { keepRefused } from '../shared/refused';
+import { eventsAndPlaces, keepRefused } from '../shared/refused';
 import { DataApiExecutor } from '../../warehouse/data-api';
+import { storeRawEvents } from '../../warehouse/raw-events';
 import { applyBatch } from './apply';
 
 const logger = new Logger({ serviceName: 'clickstream-aggregator' });
@@ -26,6 +28,7 @@ const badStore = s3Store(new S3Client({}), requireEnv('ARCHIVE_BUCKET'));
 
 export const handler = async (event: MSKEvent): Promise<void> => {
   const batches = decodeMskEvent(event, 'aggregator');
+  const { events, placeOf } = eventsAndPlaces(batches);
   const bad = batches.flatMap((b) => b.records).filter((r) => 'bad' in r).length;
   for (const topic of new Set(batches.map((b) => b.topic))) {
     const result = await applyBatch(
@@ -41,6 +44,16 @@ export const handler = async (event: MSKEvent): Promise<void> => {
     metrics.addMetric('DuplicateEvents', MetricUnit.Count, result.duplicates);
     metrics.addMetric('WarehouseTransactions', MetricUnit.Count, result.transactions);
   }
+  // Raw events for funnels, paths and retention: after the aggregates, idempotent by event id, so a
+  // retried batch stores nothing twice; an event the warehouse refuses is kept under bad/aggregator/.
+  const refused = await storeRawEvents(executor, events);
+  await keepRefused(
+    badStore,
+    'aggregator',
+    'processing_failure',
+    refused.map((f) => ({ ...placeOf(f.event.eventId), ...f })),
+  );
+  metrics.addMetric('RawEventsRefused', MetricUnit.Count, refused.length);
   metrics.addMetric('BadRecords', MetricUnit.Count, bad);
   metrics.publishStoredMetrics();
 };

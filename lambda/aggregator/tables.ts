@@ -53,12 +53,7 @@ export const TABLES: readonly TableSpec[] = [
   {
     kind: 'counter',
     table: 'page_views_daily',
-    keys: [
-      ['day', 'DATE'],
-      ['host', 'VARCHAR'],
-      ['path', 'VARCHAR'],
-      ...SPLIT,
-    ],
+    keys: [['day', 'DATE'], ['host', 'VARCHAR'], ['path', 'VARCHAR'], ...SPLIT],
     counts: ['views'],
     keyOf: (d) => (d.pv ? [d.day, s(d.e.page?.host), s(d.e.page?.path), d.site, d.bot] : undefined),
     add: countOne,
@@ -66,12 +61,7 @@ export const TABLES: readonly TableSpec[] = [
   {
     kind: 'counter',
     table: 'referrers_daily',
-    keys: [
-      ['day', 'DATE'],
-      ['referrer_host', 'VARCHAR'],
-      ['referrer_medium', 'VARCHAR'],
-      ...SPLIT,
-    ],
+    keys: [['day', 'DATE'], ['referrer_host', 'VARCHAR'], ['referrer_medium', 'VARCHAR'], ...SPLIT],
     counts: ['page_views'],
     keyOf: (d) => {
       const medium = d.e.page?.referrerMedium ?? 'direct';
@@ -82,13 +72,7 @@ export const TABLES: readonly TableSpec[] = [
   {
     kind: 'counter',
     table: 'campaigns_daily',
-    keys: [
-      ['day', 'DATE'],
-      ['source', 'VARCHAR'],
-      ['medium', 'VARCHAR'],
-      ['name', 'VARCHAR'],
-      ...SPLIT,
-    ],
+    keys: [['day', 'DATE'], ['source', 'VARCHAR'], ['medium', 'VARCHAR'], ['name', 'VARCHAR'], ...SPLIT],
     counts: ['events', 'page_views'],
     keyOf: (d) => {
       const c = d.e.campaign;
@@ -99,13 +83,7 @@ export const TABLES: readonly TableSpec[] = [
   {
     kind: 'counter',
     table: 'devices_daily',
-    keys: [
-      ['day', 'DATE'],
-      ['device_type', 'VARCHAR'],
-      ['browser', 'VARCHAR'],
-      ['os', 'VARCHAR'],
-      ...SPLIT,
-    ],
+    keys: [['day', 'DATE'], ['device_type', 'VARCHAR'], ['browser', 'VARCHAR'], ['os', 'VARCHAR'], ...SPLIT],
     counts: ['events', 'page_views'],
     keyOf: (d) => [d.day, s(d.e.device?.type), s(d.e.device?.browser), s(d.e.device?.os), d.site, d.bot],
     add: countEvent,
@@ -113,11 +91,7 @@ export const TABLES: readonly TableSpec[] = [
   {
     kind: 'counter',
     table: 'countries_daily',
-    keys: [
-      ['day', 'DATE'],
-      ['country', 'VARCHAR'],
-      ...SPLIT,
-    ],
+    keys: [['day', 'DATE'], ['country', 'VARCHAR'], ...SPLIT],
     counts: ['events', 'page_views'],
     keyOf: (d) => [d.day, s(d.e.network?.country), d.site, d.bot],
     add: countEvent,
@@ -125,12 +99,7 @@ export const TABLES: readonly TableSpec[] = [
   {
     kind: 'counter',
     table: 'custom_events_daily',
-    keys: [
-      ['day', 'DATE'],
-      ['event_type', 'VARCHAR'],
-      ['event_name', 'VARCHAR'],
-      ...SPLIT,
-    ],
+    keys: [['day', 'DATE'], ['event_type', 'VARCHAR'], ['event_name', 'VARCHAR'], ...SPLIT],
     counts: ['events'],
     keyOf: (d) => (NOT_NAMED.has(d.e.eventType) ? undefined : [d.day, d.e.eventType, s(d.e.eventName), d.site, d.bot]),
     add: countOne,
@@ -138,11 +107,7 @@ export const TABLES: readonly TableSpec[] = [
   {
     kind: 'counter',
     table: 'brands_daily',
-    keys: [
-      ['day', 'DATE'],
-      ['brand', 'VARCHAR'],
-      ...SPLIT,
-    ],
+    keys: [['day', 'DATE'], ['brand', 'VARCHAR'], ...SPLIT],
     counts: ['events', 'views', 'purchases'],
     keyOf: (d) => (d.e.commerce?.brand ? [d.day, d.e.commerce.brand, d.site, d.bot] : undefined),
     add: (d, totals) => {
@@ -155,11 +120,7 @@ export const TABLES: readonly TableSpec[] = [
   {
     kind: 'counter',
     table: 'http_status_daily',
-    keys: [
-      ['day', 'DATE'],
-      ['http_status', 'INTEGER'],
-      ...SPLIT,
-    ],
+    keys: [['day', 'DATE'], ['http_status', 'INTEGER'], ...SPLIT],
     counts: ['events'],
     keyOf: (d) => (d.e.httpStatus === undefined ? undefined : [d.day, d.e.httpStatus, d.site, d.bot]),
     add: countOne,
@@ -167,12 +128,7 @@ export const TABLES: readonly TableSpec[] = [
   {
     kind: 'counter',
     table: 'session_action_urls',
-    keys: [
-      ['session_id', 'VARCHAR'],
-      ['action', 'VARCHAR'],
-      ['url', 'VARCHAR'],
-      ...SPLIT,
-    ],
+    keys: [['session_id', 'VARCHAR'], ['action', 'VARCHAR'], ['url', 'VARCHAR'], ...SPLIT],
     counts: ['events', 'views'],
     keyOf: (d) => {
       const action = d.e.commerce?.action?.toLowerCase();
@@ -187,43 +143,25 @@ export const TABLES: readonly TableSpec[] = [
   {
     kind: 'membership',
     table: 'hourly_sessions',
-    columns: [
-      ['hour', 'TIMESTAMP'],
-      ['session_id', 'VARCHAR'],
-      ...SPLIT,
-    ],
+    columns: [['hour', 'TIMESTAMP'], ['session_id', 'VARCHAR'], ...SPLIT],
     member: (d) => [d.hour, d.e.sessionId, d.site, d.bot],
   },
   {
     kind: 'membership',
     table: 'hourly_visitors',
-    columns: [
-      ['hour', 'TIMESTAMP'],
-      ['party_id', 'VARCHAR'],
-      ...SPLIT,
-    ],
+    columns: [['hour', 'TIMESTAMP'], ['party_id', 'VARCHAR'], ...SPLIT],
     member: (d) => [d.hour, d.e.partyId, d.site, d.bot],
   },
   {
     kind: 'membership',
     table: 'page_visitors_daily',
-    columns: [
-      ['day', 'DATE'],
-      ['host', 'VARCHAR'],
-      ['path', 'VARCHAR'],
-      ['party_id', 'VARCHAR'],
-      ...SPLIT,
-    ],
+    columns: [['day', 'DATE'], ['host', 'VARCHAR'], ['path', 'VARCHAR'], ['party_id', 'VARCHAR'], ...SPLIT],
     member: (d) => (d.pv ? [d.day, s(d.e.page?.host), s(d.e.page?.path), d.e.partyId, d.site, d.bot] : undefined),
   },
   {
     kind: 'membership',
     table: 'ip_sessions',
-    columns: [
-      ['client_ip', 'VARCHAR'],
-      ['session_id', 'VARCHAR'],
-      ...SPLIT,
-    ],
+    columns: [['client_ip', 'VARCHAR'], ['session_id', 'VARCHAR'], ...SPLIT],
     member: (d) => (d.e.network?.ip ? [d.e.network.ip, d.e.sessionId, d.site, d.bot] : undefined),
   },
   {

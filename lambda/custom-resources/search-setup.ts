@@ -72,7 +72,11 @@ export const handler = async (event: CloudFormationCustomResourceEvent) => {
   await client.transport.request({ method: 'PUT', path: `/_index_template/${p.Prefix}`, body: template });
   // Strict mappings refuse unknown fields: today's index learns the fields a newer contract added.
   await client.transport.request(
-    { method: 'PUT', path: `/${p.Prefix}-*/_mapping`, body: { properties: (template.template.mappings as { properties: Record<string, unknown> }).properties } },
+    {
+      method: 'PUT',
+      path: `/${p.Prefix}-*/_mapping`,
+      body: { properties: (template.template.mappings as { properties: Record<string, unknown> }).properties },
+    },
     { ignore: [404] },
   );
   const policyPath = `/_plugins/_ism/policies/${p.Prefix}-retention`;

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { readImport } from '../../cli/importers';
 import type { ClickEvent } from '../../contract';
-import { storeRawEvents } from '../../local/search-store';
+import { storeRawEvents } from '../../warehouse/raw-events';
 import { funnelReport, funnelSql } from '../../warehouse/analyses/funnel';
 import { pathsSql } from '../../warehouse/analyses/paths';
 import { retentionReport, retentionSql } from '../../warehouse/analyses/retention';

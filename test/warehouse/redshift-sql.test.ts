@@ -3,6 +3,7 @@ import { planStatements } from '../../lambda/aggregator/apply';
 import { decodeMskEvent, toMskEvent } from '../../lambda/shared/msk-event';
 import { splitStatements } from '../../warehouse/dialect';
 import { readMigrations } from '../../warehouse/migrations';
+import { analysis, type AnalysisParams } from '../../warehouse/analyses';
 import { listQueries, renderQuery } from '../../warehouse/named-queries';
 import { documentedExamples } from '../support/examples';
 
@@ -32,8 +33,14 @@ function allRedshiftSql(): [string, string][] {
   });
   const plan = planStatements('clickstream', decodeMskEvent(toMskEvent(log), 'test'), new Date());
   const batch = plan.statements.map((s, i): [string, string] => [`batch#${i + 1}`, s]);
-  const queries = listQueries().map((q): [string, string] => [`query ${q.name}`, renderQuery(q.name)]);
-  return [...migrations, ...batch, ...queries];
+  const queries = listQueries().map((q): [string, string] => [`query ${q.name}`, renderQuery(q.name, { site: 'shop' })]);
+  const analyses = [
+    ['funnel', { steps: ['/', '/product/*', 'event:purchase'] }],
+    ['paths', { from: '/cart' }],
+    ['paths', { to: '/cart', includeBots: true }],
+    ['retention', { period: 'week', site: 'shop' }],
+  ].map(([name, p]): [string, string] => [`analysis ${name as string}`, analysis(name as string, p as AnalysisParams).sql]);
+  return [...migrations, ...batch, ...queries, ...analyses];
 }
 
 describe('SQL sent to Redshift', () => {
