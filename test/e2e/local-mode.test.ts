@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import type { ClickEvent } from '../../contract';
 import { openData } from '../../local/mode';
 import { archivedLines } from '../support/archive';
-import { describeBrowser, launchChromium } from '../support/browser';
+import { describeBrowser, launchChromium, PERSON_USER_AGENT } from '../support/browser';
 import { clickstream, freePort, settled, startLocalMode } from '../support/cli';
 
 function archived(dir: string): ClickEvent[] {
@@ -21,7 +21,7 @@ describeBrowser('end to end: a browser on the demo shop against `clickstream sta
   });
 
   it('lands the visit in the warehouse tables, the raw-event store, the archive and `clickstream query`', async () => {
-    browser = await launchChromium();
+    browser = await launchChromium(PERSON_USER_AGENT);
     const port = await freePort();
     const local = await startLocalMode(dataDir, port);
     try {

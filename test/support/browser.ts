@@ -24,8 +24,18 @@ export function describeBrowser(name: string, fn: () => void): void {
   describe.skip(name, fn);
 }
 
-/** Launches headless Chromium with the flags this sandboxed, offline machine needs. */
-export function launchChromium(): Promise<Browser> {
+/**
+ * A desktop Chrome's user agent, for pages that stand for a person: headless Chromium announces
+ * itself as HeadlessChrome, which the collector rightly counts as a bot (left out of people's numbers).
+ */
+export const PERSON_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
+/**
+ * Launches headless Chromium with the flags this sandboxed, offline machine needs; with
+ * `userAgent`, every request carries it (beacons sent while a page unloads too, which a
+ * per-page override misses).
+ */
+export function launchChromium(userAgent?: string): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -38,6 +48,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--autoplay-policy=no-user-gesture-required',
+      ...(userAgent ? [`--user-agent=${userAgent}`] : []),
     ],
   });
 }
