@@ -40,7 +40,7 @@ export function createCollector(config: CollectorConfig, sink: Sink, log: Log, e
     metrics,
     handoff,
     log,
-    cookies: { domain: config.cookieDomain, secure: config.cookieSecure },
+    cookies: { domain: config.cookieDomain, secure: config.cookieSecure, partyMaxAgeS: config.partyCookieDays * 86400 },
     ingest: {
       handoff,
       metrics,

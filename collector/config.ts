@@ -16,6 +16,8 @@ export interface CollectorConfig {
   cookieDomain: string;
   /** `Secure; SameSite=None` cookies (HTTPS); off only for plain-HTTP local mode. */
   cookieSecure: boolean;
+  /** Lifetime of the party id cookie (PARTY_COOKIE_DAYS, 1–730, default 395: the CNIL's 13 months). */
+  partyCookieDays: number;
   /** Proxies in front of the collector that append to X-Forwarded-For (1 behind an ALB). */
   trustedProxies: number;
   anonymiseIp: boolean;
@@ -133,6 +135,7 @@ export function loadConfig(env: Env = process.env): CollectorConfig {
     allowedOrigins: origins(env),
     cookieDomain: env.COOKIE_DOMAIN ?? '',
     cookieSecure: bool(env, 'COOKIE_SECURE', true),
+    partyCookieDays: int(env, 'PARTY_COOKIE_DAYS', 395, 1, 730),
     trustedProxies: int(env, 'TRUSTED_PROXIES', 0, 0, 10),
     anonymiseIp: bool(env, 'ANONYMISE_IP', true),
     respectDoNotTrack: bool(env, 'RESPECT_DO_NOT_TRACK', false),

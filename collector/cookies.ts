@@ -2,14 +2,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ID_PATTERN } from '../contract';
 
-/** Party id cookie: about two years, refreshed on every hit (as Divolte's `_dvp`). */
+/** Party id cookie, refreshed on every hit (as Divolte's `_dvp`); its lifetime is a setting (PARTY_COOKIE_DAYS). */
 export const PARTY_COOKIE = 'cs_pid';
 /** Session id cookie: 30 minutes of inactivity (as Divolte's `_dvs`). */
 export const SESSION_COOKIE = 'cs_sid';
 /** Snowplow's network user id cookie. */
 export const SNOWPLOW_COOKIE = 'sp';
 
-export const PARTY_MAX_AGE_S = 730 * 24 * 3600;
 export const SESSION_MAX_AGE_S = 30 * 60;
 export const SNOWPLOW_MAX_AGE_S = 365 * 24 * 3600;
 
@@ -37,6 +36,8 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 export interface CookieOptions {
   domain: string;
   secure: boolean;
+  /** Lifetime of the party id cookie, in seconds. */
+  partyMaxAgeS: number;
 }
 
 /** A Set-Cookie value; `maxAge` 0 expires the cookie. */

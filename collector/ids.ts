@@ -13,7 +13,6 @@ import {
   setCookie,
   type CookieOptions,
   PARTY_COOKIE,
-  PARTY_MAX_AGE_S,
   SESSION_COOKIE,
   SESSION_MAX_AGE_S,
   SNOWPLOW_COOKIE,
@@ -41,7 +40,7 @@ export function serverIds(
   const partyId = wellFormed(given.partyId) ? given.partyId : (idFromCookie(jar, PARTY_COOKIE) ?? newId());
   const sessionId = wellFormed(given.sessionId) ? given.sessionId : (idFromCookie(jar, SESSION_COOKIE) ?? newId());
   cookies.push(
-    setCookie(PARTY_COOKIE, partyId, PARTY_MAX_AGE_S, options),
+    setCookie(PARTY_COOKIE, partyId, options.partyMaxAgeS, options),
     setCookie(SESSION_COOKIE, sessionId, SESSION_MAX_AGE_S, options),
   );
   return { partyId, sessionId };

@@ -106,7 +106,7 @@ function addOutputs({ collector, storage, processing, monitoring }: ClickstreamS
   output(
     collector,
     'TrackerSnippet',
-    `<script src="${url}/clickstream.js" data-collector="${url}" defer></script>`,
+    `<script src="${url}/clickstream.js" data-collector="${url}" data-party-days="${config.collector.partyCookieDays}" defer></script>`,
     'Paste into your pages',
   );
   output(

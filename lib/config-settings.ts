@@ -125,6 +125,12 @@ export interface ClickstreamConfig {
      */
     cookieDomain: string;
     /**
+     * Lifetime of the visitor (party) id cookie, in days, refreshed on every visit. 395 days is
+     * the 13 months the CNIL allows audience-measurement cookies; Divolte keeps 730 (2 years).
+     * @default 395
+     */
+    partyCookieDays: number;
+    /**
      * Requests per 5 minutes per IP for the WAF rate rule; 0 deploys no WAF.
      * @default 2000
      */
@@ -252,6 +258,7 @@ export const DEFAULT_CONFIG: ClickstreamConfig = {
     allowInsecureHttp: false,
     allowedOrigins: '',
     cookieDomain: '',
+    partyCookieDays: 395,
     wafRateLimit: 2000,
   },
   processing: { batchSize: 1000, batchWindowSeconds: 1, warehouseWindowSeconds: 300 },

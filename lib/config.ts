@@ -158,6 +158,7 @@ export function loadConfig(context: unknown): ClickstreamConfig {
   int(c.collector.maxTasks, 'collector.maxTasks', c.collector.minTasks, 1000);
   int(c.collector.requestsPerTarget, 'collector.requestsPerTarget', 1, 1_000_000);
   int(c.collector.wafRateLimit, 'collector.wafRateLimit', 0, 2_000_000_000);
+  int(c.collector.partyCookieDays, 'collector.partyCookieDays', 1, 730);
   if (c.collector.wafRateLimit !== 0 && c.collector.wafRateLimit < 10)
     throw new ConfigError('clickstream.collector.wafRateLimit: must be 0 (no WAF) or at least 10');
   if (c.collector.certificateArn && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/.test(c.collector.certificateArn)) {

@@ -90,6 +90,7 @@ export class CollectorStack extends Stack {
           TRUSTED_PROXIES: '1',
           ALLOWED_ORIGINS: props.allowedOrigins,
           COOKIE_DOMAIN: props.cookieDomain,
+          PARTY_COOKIE_DAYS: String(props.partyCookieDays),
           COOKIE_SECURE: String(https),
           SHUTDOWN_DELAY_MS: '2000',
           SHUTDOWN_TIMEOUT_MS: String((DRAIN_SECONDS - 5) * 1000),

@@ -143,7 +143,7 @@ describe('collector endpoints over loopback HTTP', () => {
       expect(Buffer.from(await first.arrayBuffer())).toEqual(GIF);
       const cookies = first.headers.getSetCookie();
       expect(cookies).toEqual([
-        expect.stringMatching(/^cs_pid=0:[a-z0-9]+:[A-Za-z0-9_-]{32}; Path=\/; Max-Age=63072000; HttpOnly; SameSite=Lax$/),
+        expect.stringMatching(/^cs_pid=0:[a-z0-9]+:[A-Za-z0-9_-]{32}; Path=\/; Max-Age=34128000; HttpOnly; SameSite=Lax$/), // 395 days: the CNIL's 13 months
         expect.stringMatching(/^cs_sid=0:[a-z0-9]+:[A-Za-z0-9_-]{32}; Path=\/; Max-Age=1800; HttpOnly; SameSite=Lax$/),
       ]);
       const jar = cookies.map((s) => s.split(';')[0]).join('; ');
@@ -153,6 +153,17 @@ describe('collector endpoints over loopback HTTP', () => {
       expect(b.partyId).toBe(a.partyId);
       expect(b.sessionId).toBe(a.sessionId);
       expect(b).toMatchObject({ eventType: 'custom', eventName: 'signup', page: { path: '/b' } });
+    });
+
+    it('gives the party cookie the lifetime PARTY_COOKIE_DAYS sets, and refuses one out of range', async () => {
+      const divolte = await startCollector({ PARTY_COOKIE_DAYS: '730' });
+      try {
+        const res = await fetch(`${divolte.url}/p.gif?url=https://a.example/`);
+        expect(res.headers.getSetCookie()[0]).toMatch(/; Max-Age=63072000;/);
+      } finally {
+        await divolte.stop();
+      }
+      await expect(startCollector({ PARTY_COOKIE_DAYS: '731' })).rejects.toThrow(/PARTY_COOKIE_DAYS/);
     });
 
     it('keeps ids a pixel carries and sets the cookies to them', async () => {

@@ -363,7 +363,8 @@ describe('collector', () => {
     });
     t.collector.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', Port: 443 });
     t.collector.hasOutput('TrackerSnippet', {
-      Value: '<script src="https://collect.example.com/clickstream.js" data-collector="https://collect.example.com" defer></script>',
+      Value:
+        '<script src="https://collect.example.com/clickstream.js" data-collector="https://collect.example.com" data-party-days="395" defer></script>',
     });
     t.collector.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [

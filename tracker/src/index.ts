@@ -3,7 +3,7 @@
  * navigation), engaged time, scroll depth, outbound links, downloads, forms, media and tagged
  * clicks, and delivers them in batches that survive flaky networks and page unloads.
  *
- * Settings come from data attributes on the script tag (`data-collector`, `data-site`, `data-auto`,
+ * Settings come from data attributes on the script tag (`data-collector`, `data-site`, `data-party-days`, `data-auto`,
  * `data-respect-dnt`, `data-ping`, `data-cookie-domain`, `data-track-attribute`) or from
  * `clickstream.init({...})`. Nothing here may throw into the host page.
  */
@@ -34,6 +34,8 @@ interface Settings {
   collector: string;
   /** The site or app name the events carry (several sites on one stack). */
   site?: string;
+  /** Lifetime of the visitor id cookie in days (default 395, the CNIL's 13 months). */
+  partyDays: number;
   auto: boolean;
   respectDnt: boolean;
   ping: number;
@@ -52,6 +54,7 @@ const data = (name: string) => script?.getAttribute(`data-${name}`) ?? undefined
 const settings: Settings = {
   collector: data('collector') ?? (script?.src ? new URL(script.src).origin : location.origin),
   site: data('site'),
+  partyDays: Number(data('party-days') ?? 395),
   auto: data('auto') !== 'false',
   respectDnt: data('respect-dnt') === 'true',
   ping: Number(data('ping') ?? 15),
@@ -79,7 +82,7 @@ const setCookie = (name: string, value: string, maxAge: number) => {
 const ids = () => {
   const party = cookie('_csp') ?? newId();
   const session = cookie('_css') ?? newId();
-  setCookie('_csp', party, 63072000);
+  setCookie('_csp', party, settings.partyDays * 86400);
   setCookie('_css', session, 1800);
   return { party, session };
 };
@@ -276,7 +279,7 @@ const api = {
   /** Attaches the site's own user id to every following event (pass nothing to clear it). */
   identify: safe((id?: string) => {
     userId = id || undefined;
-    setCookie('_csu', id ? encodeURIComponent(id) : '', id ? 63072000 : 0);
+    setCookie('_csu', id ? encodeURIComponent(id) : '', id ? settings.partyDays * 86400 : 0);
   }),
   /** Stops all tracking on this browser and drops what is queued. */
   optOut: safe(() => {
