@@ -57,6 +57,7 @@ export function snowplowCsvEvents(text: string): RowResult[] {
           : {}),
       }),
       source: 'import',
+      site: r.app_id,
       clientTimestamp: time(r.dvce_created_tstamp),
       sentTimestamp: time(r.dvce_sent_tstamp),
       receivedTimestamp: time(r.collector_tstamp),

@@ -165,6 +165,16 @@ export const TABLES: readonly TableSpec[] = [
     member: (d) => (d.e.network?.ip ? [d.e.network.ip, d.e.sessionId, d.site, d.bot] : undefined),
   },
   {
+    kind: 'membership',
+    table: 'user_parties',
+    columns: [
+      ['user_id', 'VARCHAR'],
+      ['party_id', 'VARCHAR'],
+      ...SPLIT,
+    ],
+    member: (d) => (d.e.userId ? [d.e.userId, d.e.partyId, d.site, d.bot] : undefined),
+  },
+  {
     kind: 'counter',
     table: 'bots_daily',
     keys: [

@@ -39,7 +39,7 @@ describe('migrations', () => {
   it('applies each migration once', async () => {
     const db = await PgliteExecutor.open();
     try {
-      expect(await migrate(db, 'postgres')).toEqual(['V001__raw_events.sql', 'V002__aggregates.sql', 'V003__sites_and_bots.sql']);
+      expect(await migrate(db, 'postgres')).toEqual(['V001__raw_events.sql', 'V002__aggregates.sql', 'V003__sites_bots_users.sql']);
       expect(await migrate(db, 'postgres')).toEqual([]);
     } finally {
       await db.close();

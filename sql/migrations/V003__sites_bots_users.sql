@@ -1,4 +1,4 @@
--- Sites and bots: the contract's `site` (tracker data-site, Snowplow aid) on the raw events, and
+-- Sites, bots and users: the contract's `site` (tracker data-site, Snowplow aid) on the raw events, and
 -- every aggregate split by site and by bot, so queries count people by default (bots apart, in
 -- bots_daily too) and can be filtered by site. Rows written before hold site '' and is_bot FALSE.
 
@@ -36,6 +36,16 @@ ALTER TABLE sessions ADD COLUMN site VARCHAR(512) NOT NULL DEFAULT '';
 ALTER TABLE sessions ADD COLUMN is_bot BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE visitors ADD COLUMN site VARCHAR(512) NOT NULL DEFAULT '';
 ALTER TABLE visitors ADD COLUMN is_bot BOOLEAN NOT NULL DEFAULT FALSE;
+
+-- Identity: every visitor (party) id each known user (tracker identify(), Snowplow uid) was seen with.
+CREATE TABLE IF NOT EXISTS user_parties (
+  user_id VARCHAR(1024) NOT NULL,
+  party_id VARCHAR(512) NOT NULL,
+  site VARCHAR(512) NOT NULL,
+  is_bot BOOLEAN NOT NULL
+)
+DISTKEY (user_id)
+SORTKEY (user_id);
 
 -- Bot traffic by name (the product token that says it is a bot), per day and site.
 CREATE TABLE IF NOT EXISTS bots_daily (
