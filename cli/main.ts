@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { resolve } from 'node:path';
 import { analyse } from './commands/analyse';
 import { cost } from './commands/cost';
+import { forgetCommand } from './commands/forget';
 import { importFile } from './commands/import';
 import { query } from './commands/query';
 import { replay } from './commands/replay';
@@ -124,6 +125,17 @@ program
   .option('--port <port>', 'port to serve Dashboards on', port, 9200)
   .option('--region <region>', 'AWS region (default: from the endpoint)')
   .action((o) => searchProxy(o));
+
+program
+  .command('forget')
+  .description("remove a person's event-level data from every store (counts stay, anonymous) and report what was removed")
+  .option('--user <id>', 'a user id (identify(), Snowplow uid): every visitor id they were seen with')
+  .option('--party <id>', 'one visitor (party) id')
+  .addOption(dataDirOption())
+  .option('--stack <name>', 'a deployed storage stack (e.g. ClickstreamStorage) instead of local mode')
+  .option('--search-endpoint <url>', 'with --stack: the search index through clickstream search-proxy, e.g. http://localhost:9200')
+  .option('--region <region>', 'AWS region (default: from the environment)')
+  .action((o) => forgetCommand({ ...o, dataDir: resolve(o.dataDir) }));
 
 program
   .command('cost')

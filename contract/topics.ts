@@ -8,6 +8,9 @@ export interface Topics {
   bad: string;
 }
 
+/** Prefix of the daily raw-event search indices (`<prefix>-YYYY.MM.DD`). */
+export const INDEX_PREFIX = 'clickstream';
+
 /** The default topic names (the collector's `KAFKA_TOPIC` and `KAFKA_BAD_TOPIC` override them). */
 export const TOPICS: Topics = { events: 'clickstream', bad: 'clickstream-bad' };
 

@@ -18,6 +18,8 @@ import { LogConsumer } from './consumer';
 import { DurableLog } from '../durable-log/log';
 import { localProcessors } from './processors';
 import { replayLocal } from './replay';
+import { forget } from '../privacy/forget';
+import { folderSource } from '../replay/object-sources';
 import { keepTrimming, retentionHours } from './retention';
 import { siteRoutes } from './site-routes';
 
@@ -63,7 +65,8 @@ export async function appendEvents(log: DurableLog, topics: Topics, events: read
 /** Starts local mode; resolves once the collector listens. */
 export async function startLocal(options: LocalOptions): Promise<LocalMode> {
   const { log, db, topics } = await openData(options.dataDir);
-  const consumers = localProcessors(db, topics, folderStore(join(options.dataDir, 'archive'))).map(
+  const archive = join(options.dataDir, 'archive');
+  const consumers = localProcessors(db, topics, folderStore(archive)).map(
     (p) =>
       new LogConsumer(log, p, join(options.dataDir, 'offsets', `${p.name}.json`), 2000, (err) =>
         options.log.error(`${p.name} failed; retrying`, { error: err.message }),
@@ -105,6 +108,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalMode> {
       appendBad: (bad) => log.append(topics.bad, bad.map(encodeBadEvent)),
       damage: () => log.damage,
       replay: (range) => replayLocal(log, options.dataDir, range),
+      forget: (person) => forget({ db, archive: { source: folderSource(archive), store: folderStore(archive) } }, person),
     }),
   });
   const address = await collector.listen();

@@ -15,6 +15,7 @@ import { listQueries, QueryInputError, renderQuery, type QueryOptions } from '..
 import type { Damage } from '../durable-log/log';
 import { parseRange, type TimeRange } from '../replay/range';
 import type { ReplayProgress } from '../replay/replay';
+import { personOf, type ForgetReport, type Person } from '../privacy/forget';
 import type { LogConsumer } from './consumer';
 import { PRODUCTS, renderPage } from './site/pages';
 import { sampleWav, samplePdf } from './site/media';
@@ -52,6 +53,8 @@ export interface SiteDeps {
   damage: () => readonly Damage[];
   /** Replays archived events received in a range onto the replay topic. */
   replay: (range: TimeRange) => Promise<ReplayProgress>;
+  /** Forgets a person in the warehouse and the archive. */
+  forget: (person: Person) => Promise<ForgetReport>;
 }
 
 /**
@@ -124,6 +127,22 @@ async function replay(req: IncomingMessage, res: ServerResponse, url: URL, deps:
   }
   try {
     sendJson(res, 200, await deps.replay(range), HARDENED);
+  } catch (err) {
+    if (!res.destroyed) sendJson(res, 503, { error: (err as Error).message }, HARDENED);
+  }
+}
+
+/** `POST /api/forget?user=…` or `?party=…`: `clickstream forget` while local mode runs. */
+async function forgetPerson(req: IncomingMessage, res: ServerResponse, url: URL, deps: SiteDeps): Promise<void> {
+  if (!fromSameOrigin(req)) return sendJson(res, 403, { error: 'forget is accepted from this machine only, not from web pages' }, HARDENED);
+  let person: Person;
+  try {
+    person = personOf({ user: url.searchParams.get('user') ?? undefined, party: url.searchParams.get('party') ?? undefined });
+  } catch (err) {
+    return sendJson(res, 400, { error: (err as Error).message }, HARDENED);
+  }
+  try {
+    sendJson(res, 200, await deps.forget(person), HARDENED);
   } catch (err) {
     if (!res.destroyed) sendJson(res, 503, { error: (err as Error).message }, HARDENED);
   }
@@ -208,6 +227,10 @@ export function siteRoutes(deps: SiteDeps): (req: IncomingMessage, res: ServerRe
     }
     if (path === '/api/import' && req.method === 'POST') {
       void importBatch(req, res, deps);
+      return true;
+    }
+    if (path === '/api/forget' && req.method === 'POST') {
+      void forgetPerson(req, res, url, deps);
       return true;
     }
     if (path === '/api/replay' && req.method === 'POST') {

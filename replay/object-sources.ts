@@ -1,7 +1,7 @@
 /** Archive readers for {@link replayArchive}: an S3 bucket, or local mode's archive folder (same key layout). */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { ObjectSource } from './replay';
 
 const ARCHIVE_SUFFIX = '.ndjson.gz';
@@ -27,20 +27,20 @@ export function s3Source(client: S3Client, bucket: string): ObjectSource {
   };
 }
 
-/** A folder in the archive's key layout; an hour with no folder has no objects. */
+/** A folder in the archive's key layout, listed to any depth as S3 lists a prefix; a missing folder has no objects. */
 export function folderSource(root: string): ObjectSource {
   return {
     async list(prefix) {
       let names: string[];
       try {
-        names = await readdir(join(root, prefix));
+        names = await readdir(join(root, prefix), { recursive: true });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
         throw err;
       }
       return names
         .filter((n) => n.endsWith(ARCHIVE_SUFFIX))
-        .map((n) => prefix + n)
+        .map((n) => prefix + n.split(sep).join('/'))
         .sort();
     },
     get: (key) => readFile(join(root, key)),

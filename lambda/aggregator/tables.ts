@@ -167,11 +167,7 @@ export const TABLES: readonly TableSpec[] = [
   {
     kind: 'membership',
     table: 'user_parties',
-    columns: [
-      ['user_id', 'VARCHAR'],
-      ['party_id', 'VARCHAR'],
-      ...SPLIT,
-    ],
+    columns: [['user_id', 'VARCHAR'], ['party_id', 'VARCHAR'], ...SPLIT],
     member: (d) => (d.e.userId ? [d.e.userId, d.e.partyId, d.site, d.bot] : undefined),
   },
   {

@@ -2,6 +2,7 @@
  * Indexer Lambda: MSK batch → raw events in OpenSearch (SigV4). Thin: decode, index (the core
  * keeps what OpenSearch refuses under `bad/indexer/`), report.
  */
+import { INDEX_PREFIX } from '../../contract';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -16,7 +17,7 @@ const logger = new Logger({ serviceName: 'clickstream-indexer' });
 const metrics = new Metrics({ namespace: 'Clickstream', serviceName: 'indexer' });
 const sender = openSearchSender(openSearchClient(requireEnv('OPENSEARCH_ENDPOINT'), requireEnv('AWS_REGION')));
 const badStore = s3Store(new S3Client({}), requireEnv('ARCHIVE_BUCKET'));
-const prefix = process.env.INDEX_PREFIX ?? 'clickstream';
+const prefix = process.env.INDEX_PREFIX ?? INDEX_PREFIX;
 
 export const handler = async (event: MSKEvent): Promise<void> => {
   const result = await indexBatch(sender, badStore, decodeMskEvent(event, 'indexer'), { prefix });

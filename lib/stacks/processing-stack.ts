@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { PROCESSOR_V8_FLAGS } from '../../lambda/shared/node-options';
 import { nodeFunction, type NodeFunctionOptions } from '../constructs/node-function';
 import { groupArn, topicArn } from '../kafka-arns';
-import { INDEX_PREFIX } from './storage-stack';
+import { INDEX_PREFIX } from '../../contract/topics';
 import { REPLAYER_GROUP } from '../../replay/failed-topic';
 
 const ROOT = join(__dirname, '../..');

@@ -1,3 +1,4 @@
+import { INDEX_PREFIX } from '../../contract/topics';
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -30,9 +31,6 @@ export interface StorageStackProps extends StackProps {
   /** Keep the archive buckets and a final warehouse snapshot when the stack is deleted. */
   keepData: boolean;
 }
-
-/** Prefix of the daily raw-event indices. */
-export const INDEX_PREFIX = 'clickstream';
 
 /**
  * Where events land: Redshift Serverless (aggregates), OpenSearch (raw events, searchable) and

@@ -9,7 +9,7 @@ export function archivedLines(dir: string): string[] {
     for (const f of readdirSync(d)) {
       const p = join(d, f);
       if (statSync(p).isDirectory()) walk(p);
-      else if (p.endsWith('.ndjson.gz')) out.push(...gunzipSync(readFileSync(p)).toString().trimEnd().split('\n'));
+      else if (p.endsWith('.ndjson.gz')) out.push(...gunzipSync(readFileSync(p)).toString().split('\n').filter(Boolean));
     }
   };
   walk(dir);

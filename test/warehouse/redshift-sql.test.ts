@@ -4,6 +4,7 @@ import { decodeMskEvent, toMskEvent } from '../../lambda/shared/msk-event';
 import { splitStatements } from '../../warehouse/dialect';
 import { readMigrations } from '../../warehouse/migrations';
 import { analysis, type AnalysisParams } from '../../warehouse/analyses';
+import { forgetPredicates } from '../../warehouse/forget';
 import { listQueries, renderQuery } from '../../warehouse/named-queries';
 import { documentedExamples } from '../support/examples';
 
@@ -40,7 +41,11 @@ function allRedshiftSql(): [string, string][] {
     ['paths', { to: '/cart', includeBots: true }],
     ['retention', { period: 'week', site: 'shop' }],
   ].map(([name, p]): [string, string] => [`analysis ${name as string}`, analysis(name as string, p as AnalysisParams).sql]);
-  return [...migrations, ...batch, ...queries, ...analyses];
+  const forget = Object.entries(forgetPredicates({ user: "o'brien" })).map(([t, where]): [string, string] => [
+    `forget ${t}`,
+    `DELETE FROM ${t} WHERE ${where}`,
+  ]);
+  return [...migrations, ...batch, ...queries, ...analyses, ...forget];
 }
 
 describe('SQL sent to Redshift', () => {
