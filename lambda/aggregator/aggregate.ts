@@ -45,8 +45,8 @@ interface StateRow {
   picks: (Pick | undefined)[];
 }
 
-/** Pre-aggregates events (already deduplicated by id) into rows per table. */
-export function aggregate(events: readonly ClickEvent[]): TableRows[] {
+/** Pre-aggregates events (already deduplicated by id) into rows per table; `appliedDay` is today (UTC). */
+export function aggregate(events: readonly ClickEvent[], appliedDay: string): TableRows[] {
   const counters = TABLES.map(() => new RowIndex<CounterRow>());
   const members = TABLES.map(() => new RowIndex<Value[]>());
   const distinct = TABLES.map((): Value[][] => []);
@@ -55,7 +55,7 @@ export function aggregate(events: readonly ClickEvent[]): TableRows[] {
   // Plain loops and in-place sums: this runs once per event per table (hundreds of thousands
   // of times a second), and garbage that lives for a whole batch is what costs most here.
   for (const e of events) {
-    const d = derive(e);
+    const d = derive(e, appliedDay);
     for (let t = 0; t < TABLES.length; t++) {
       const spec = TABLES[t];
       if (spec.kind === 'counter') {

@@ -15,7 +15,11 @@ import type { DecodedRecord, PartitionBatch } from '../shared/msk-event';
 import type { Refused } from '../shared/refused';
 import { isDataError, MAX_TRANSACTION_STATEMENTS, type StatementExecutor } from '../../warehouse/executor';
 import { aggregate } from './aggregate';
-import { readWatermarksSql, seenEventsSql, tableStatements, watermarkStatements } from './sql';
+import { pruneSeenEventsSql, readWatermarksSql, seenEventsSql, tableStatements, watermarkStatements } from './sql';
+import { SEEN_EVENTS_DAYS } from './tables';
+
+/** The UTC day of a timestamp as the warehouse returns it (a Date, or `YYYY-MM-DD HH:MM:SS` text). */
+const dayOf = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v)).slice(0, 10);
 
 /** What one call did. */
 export interface ApplyResult {
@@ -61,7 +65,10 @@ export function planStatements(
       }
     }
   }
-  const statements = [...aggregate(events).flatMap(tableStatements), ...watermarkStatements(topic, next, now)];
+  const statements = [
+    ...aggregate(events, now.toISOString().slice(0, 10)).flatMap(tableStatements),
+    ...watermarkStatements(topic, next, now),
+  ];
   return { statements, applied: events.length, duplicates };
 }
 
@@ -73,7 +80,13 @@ export async function applyBatch(
   setAside: SetAside = async () => undefined,
   now = new Date(),
 ): Promise<ApplyResult> {
-  const marks = new Map((await executor.query(readWatermarksSql(topic))).map((r) => [Number(r.kafka_partition), Number(r.next_offset)]));
+  const rows = await executor.query(readWatermarksSql(topic));
+  const marks = new Map(rows.map((r) => [Number(r.kafka_partition), Number(r.next_offset)]));
+  // Once a day, partition 0's writer forgets ids applied more than SEEN_EVENTS_DAYS ago (idempotent, so outside the transaction).
+  const zero = rows.find((r) => Number(r.kafka_partition) === 0);
+  const today = now.toISOString().slice(0, 10);
+  if (batches.some((b) => b.partition === 0 && b.records.length > 0) && (!zero || dayOf(zero.updated_at) < today))
+    await executor.query(pruneSeenEventsSql(now, SEEN_EVENTS_DAYS));
   const result: ApplyResult = { applied: 0, replayed: 0, duplicates: 0, transactions: 0, statements: 0, sqlBytes: 0, poisoned: [] };
   const fresh = batches.map((b) => {
     const from = marks.get(b.partition) ?? 0;

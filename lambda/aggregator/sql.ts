@@ -66,9 +66,15 @@ export function watermarkStatements(topic: string, next: ReadonlyMap<number, num
   ];
 }
 
-/** The SQL that reads the watermarks of a topic. */
+/** The SQL that reads the watermarks of a topic, with when each was written. */
 export function readWatermarksSql(topic: string): string {
-  return `SELECT kafka_partition, next_offset FROM stream_offsets WHERE topic = ${literal(topic)}`;
+  return `SELECT kafka_partition, next_offset, updated_at FROM stream_offsets WHERE topic = ${literal(topic)}`;
+}
+
+/** Forgets applied ids older than `days` (by the day they were applied). */
+export function pruneSeenEventsSql(now: Date, days: number): string {
+  const cutoff = new Date(now.getTime() - days * 86400e3).toISOString().slice(0, 10);
+  return `DELETE FROM seen_events WHERE day < CAST(${literal(cutoff)} AS DATE)`;
 }
 
 /** Queries for which of `ids` are already in seen_events, chunked under the statement size limit. */

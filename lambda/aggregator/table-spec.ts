@@ -68,10 +68,12 @@ export interface Derived {
   site: string;
   /** True for bots and crawlers: every table splits by it, so queries count people by default. */
   bot: boolean;
+  /** The UTC day the warehouse applies the event (`YYYY-MM-DD`): how long its id is remembered. */
+  applied: string;
 }
 
 /** Derives the shared values of one event. */
-export function derive(e: ClickEvent): Derived {
+export function derive(e: ClickEvent, applied: string): Derived {
   const r = e.receivedTimestamp;
   // Collector and importers write canonical UTC ISO strings; only other shapes need parsing.
   const iso = r.length === 24 && r[10] === 'T' && r[23] === 'Z' ? r : new Date(r).toISOString();
@@ -84,5 +86,6 @@ export function derive(e: ClickEvent): Derived {
     pv: e.eventType === 'pageView' ? 1 : 0,
     site: e.site ?? '',
     bot: e.device?.isBot === true,
+    applied,
   };
 }

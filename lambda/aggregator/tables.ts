@@ -28,7 +28,10 @@ const SPLIT: readonly ColumnDef[] = [
 const botName = (d: Derived) => BOT_TOKEN.exec(d.e.device?.userAgent ?? '')?.[0] ?? s(d.e.device?.browser);
 const BOT_TOKEN = /[A-Za-z][\w.-]*(?:bot|crawl|spider|slurp|fetch|scan)[\w.-]*/i;
 
-/** Event ids already applied, kept so duplicates across batches are counted once. */
+/**
+ * Event ids already applied, kept so duplicates across batches are counted once, with the day
+ * they were applied: ids older than {@link SEEN_EVENTS_DAYS} are pruned (see apply.ts).
+ */
 export const SEEN_EVENTS: MembershipTable = {
   kind: 'membership',
   table: 'seen_events',
@@ -36,9 +39,12 @@ export const SEEN_EVENTS: MembershipTable = {
     ['event_id', 'VARCHAR'],
     ['day', 'DATE'],
   ],
-  member: (d) => [d.e.eventId, d.day],
+  member: (d) => [d.e.eventId, d.applied],
   distinctPerEvent: true,
 };
+
+/** Days an applied event id is remembered: a copy arriving later than that is counted again. */
+export const SEEN_EVENTS_DAYS = 35;
 
 export const TABLES: readonly TableSpec[] = [
   SEEN_EVENTS,

@@ -136,3 +136,28 @@ describe('aggregator on the StreamSets sample', () => {
     }
   });
 });
+
+describe('remembered ids', () => {
+  const event = (n: number) => streamsetsEvents()[n];
+  async function applyAt(db: PgliteExecutor, events: ReturnType<typeof streamsetsEvents>, now: string, from = 0) {
+    const log = toLog(events, 'clickstream', 1).map((r, i) => ({ ...r, offset: from + i }));
+    await applyBatch(db, 'clickstream', mskBatches(log, 1000)[0], undefined, new Date(now));
+  }
+  const seenDays = async (db: PgliteExecutor) =>
+    (await db.query('SELECT day FROM seen_events ORDER BY day')).map((r) => (r.day as Date).toISOString().slice(0, 10));
+
+  it('are kept with the day they were applied, caught as duplicates within 35 days, and forgotten after', async () => {
+    const db = await freshWarehouse();
+    try {
+      await applyAt(db, [event(0)], '2026-01-01T10:00:00Z');
+      expect(await seenDays(db)).toEqual(['2026-01-01']); // the day applied, not the event's own (2026-11-20)
+      await applyAt(db, [event(0), event(1)], '2026-02-04T10:00:00Z', 1); // 34 days later: still a duplicate
+      expect(Number((await db.query('SELECT SUM(events) AS n FROM traffic_hourly'))[0].n)).toBe(2);
+      expect(await seenDays(db)).toEqual(['2026-01-01', '2026-02-04']);
+      await applyAt(db, [event(2)], '2026-02-06T10:00:00Z', 3); // the first batch of a later day prunes past 35 days
+      expect(await seenDays(db)).toEqual(['2026-02-04', '2026-02-06']);
+    } finally {
+      await db.close();
+    }
+  });
+});
