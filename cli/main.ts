@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { resolve } from 'node:path';
 import { analyse } from './commands/analyse';
 import { cost } from './commands/cost';
+import { dashboard } from './commands/dashboard';
 import { forgetCommand } from './commands/forget';
 import { importFile } from './commands/import';
 import { query } from './commands/query';
@@ -125,6 +126,14 @@ program
   .option('--port <port>', 'port to serve Dashboards on', port, 9200)
   .option('--region <region>', 'AWS region (default: from the endpoint)')
   .action((o) => searchProxy(o));
+
+program
+  .command('dashboard')
+  .description("the dashboard on localhost against a deployed stack's Redshift, with your own IAM identity (no public endpoint)")
+  .requiredOption('--stack <name>', 'the deployed storage stack, e.g. ClickstreamStorage')
+  .option('--port <port>', 'HTTP port on 127.0.0.1', port, 8300)
+  .option('--region <region>', 'AWS region (default: from the environment)')
+  .action((o: { stack: string; port: number; region?: string }) => dashboard(o));
 
 program
   .command('forget')

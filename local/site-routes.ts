@@ -10,32 +10,19 @@ import { readBody, send, sendJson } from '../collector/http';
 import { parseJsonBody } from '../collector/protocols/json-body';
 import { badEvent, validateEvent, type BadEvent, type ClickEvent } from '../contract';
 import type { StatementExecutor } from '../warehouse/executor';
-import { analysis, analysisParams } from '../warehouse/analyses';
-import { listQueries, QueryInputError, renderQuery, type QueryOptions } from '../warehouse/named-queries';
 import type { Damage } from '../durable-log/log';
 import { parseRange, type TimeRange } from '../replay/range';
 import type { ReplayProgress } from '../replay/replay';
 import { personOf, type ForgetReport, type Person } from '../privacy/forget';
 import type { LogConsumer } from './consumer';
+import { dashboardRoutes, HARDENED, TYPES } from './dashboard-routes';
 import { PRODUCTS, renderPage } from './site/pages';
 import { sampleWav, samplePdf } from './site/media';
 
 const SITE = join(__dirname, 'site');
-const CHART_JS = join(require.resolve('chart.js'), '../chart.umd.min.js');
-
-const TYPES: Record<string, string> = { '.css': 'text/css', '.js': 'application/javascript', '.html': 'text/html; charset=utf-8' };
-
-/**
- * The dashboard shows what visitors sent, so it runs only its own files: no inline script or
- * style, nothing from elsewhere, never framed.
- */
-const DASHBOARD_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 /** The demo shop shows only its own fixed catalogue; its inline handlers keep the demo readable. */
 const SHOP_CSP =
   "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-/** Headers of every local-mode page and API answer. */
-const HARDENED = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin' };
 
 /** The largest import batch (the CLI sends 2,000 events, well under 4 MiB). */
 export const MAX_IMPORT_BYTES = 8 * 1024 * 1024;
@@ -164,6 +151,13 @@ export function siteRoutes(deps: SiteDeps): (req: IncomingMessage, res: ServerRe
   const wav = sampleWav();
   const pdf = samplePdf();
   const file = (name: string) => readFileSync(join(SITE, name));
+  const dashboard = dashboardRoutes({
+    db: deps.db,
+    status: () => ({
+      consumers: deps.consumers.map((c) => ({ name: c.processor.name, lag: c.lag(), error: c.lastError?.message ?? null })),
+      damage: deps.damage(),
+    }),
+  });
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
     const path = url.pathname;
@@ -174,21 +168,10 @@ export function siteRoutes(deps: SiteDeps): (req: IncomingMessage, res: ServerRe
       html(page, SHOP_CSP);
       return true;
     }
+    if (dashboard(res, url)) return true;
     switch (path) {
-      case '/dashboard':
-        html(file('dashboard.html').toString(), DASHBOARD_CSP);
-        return true;
       case '/assets/site.css':
-      case '/assets/dashboard.css':
-      case '/assets/dashboard.js':
-        send(res, 200, file(path.slice(8)), {
-          'Content-Type': TYPES[path.slice(path.lastIndexOf('.'))],
-          'Cache-Control': 'no-cache',
-          ...HARDENED,
-        });
-        return true;
-      case '/vendor/chart.js':
-        send(res, 200, readFileSync(CHART_JS), { 'Content-Type': TYPES['.js'], 'Cache-Control': 'public, max-age=86400' });
+        send(res, 200, file('site.css'), { 'Content-Type': TYPES['.css'], 'Cache-Control': 'no-cache', ...HARDENED });
         return true;
       case '/media/jingle.wav':
         send(res, 200, wav, { 'Content-Type': 'audio/wav' });
@@ -198,31 +181,6 @@ export function siteRoutes(deps: SiteDeps): (req: IncomingMessage, res: ServerRe
         return true;
       case '/api/products':
         sendJson(res, 200, PRODUCTS);
-        return true;
-      case '/api/queries':
-        sendJson(
-          res,
-          200,
-          listQueries().map(({ name, description }) => ({ name, description })),
-        );
-        return true;
-      case '/api/status':
-        sendJson(
-          res,
-          200,
-          {
-            consumers: deps.consumers.map((c) => ({ name: c.processor.name, lag: c.lag(), error: c.lastError?.message ?? null })),
-            damage: deps.damage(),
-          },
-          HARDENED,
-        );
-        return true;
-      case '/api/recent':
-        void answer(res, () =>
-          deps.db.query(
-            'SELECT received_timestamp, event_type, event_name, page_path, page_referrer_medium, campaign_source, device_browser, network_country, session_id FROM events ORDER BY received_timestamp DESC LIMIT 30',
-          ),
-        );
         return true;
     }
     if (path === '/api/import' && req.method === 'POST') {
@@ -237,35 +195,6 @@ export function siteRoutes(deps: SiteDeps): (req: IncomingMessage, res: ServerRe
       void replay(req, res, url, deps);
       return true;
     }
-    if (path.startsWith('/api/analysis/')) {
-      void answer(res, async () => {
-        const built = analysis(decodeURIComponent(path.slice(14)), analysisParams(url.searchParams));
-        return built.report(await deps.db.query(built.sql));
-      });
-      return true;
-    }
-    if (path.startsWith('/api/query/')) {
-      void answer(res, () => deps.db.query(renderQuery(decodeURIComponent(path.slice(11)), queryOptions(url.searchParams))));
-      return true;
-    }
     return false;
   };
-}
-
-/** The dashboard's and the CLI's query settings: `since`, `include-bots=true`, `site`. */
-export function queryOptions(params: URLSearchParams): QueryOptions {
-  return {
-    since: params.get('since') ?? undefined,
-    includeBots: params.get('include-bots') === 'true',
-    site: params.get('site') ?? undefined,
-  };
-}
-
-async function answer(res: ServerResponse, run: () => Promise<unknown[]>): Promise<void> {
-  try {
-    sendJson(res, 200, await run(), HARDENED);
-  } catch (err) {
-    const message = (err as Error).message;
-    sendJson(res, err instanceof QueryInputError ? 400 : 500, { error: message }, HARDENED);
-  }
 }

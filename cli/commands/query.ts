@@ -28,7 +28,7 @@ export interface QueryOptions {
 }
 
 /** The workgroup and database a deployed stack reports in its outputs. */
-async function stackTarget(stack: string, region?: string): Promise<Pick<RedshiftTarget, 'workgroupName' | 'database'>> {
+export async function stackTarget(stack: string, region?: string): Promise<Pick<RedshiftTarget, 'workgroupName' | 'database'>> {
   const out = await new CloudFormationClient(region ? { region } : {}).send(new DescribeStacksCommand({ StackName: stack }));
   const outputs = new Map((out.Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
   const workgroupName = outputs.get('RedshiftWorkgroup');
