@@ -37,7 +37,7 @@ export const LIMITS = {
 /** The id alphabet: cookie-safe, header-safe and URL-safe, so ids can be echoed as they are. */
 export const ID_PATTERN = /^[A-Za-z0-9~_:.!-]{1,128}$/;
 
-/** Every event type the stack understands. Snowplow's types map onto the last five. */
+/** Every event type the stack understands. Snowplow's map onto the last five, and onto `screenView` (mobile trackers). */
 export const EVENT_TYPES = [
   'pageView',
   'pagePing',
@@ -47,6 +47,7 @@ export const EVENT_TYPES = [
   'formSubmit',
   'scroll',
   'mediaEvent',
+  'screenView',
   'custom',
   'structured',
   'selfDescribing',

@@ -11,6 +11,10 @@ import { parseJsonBody } from './json-body';
 
 const PAYLOAD_DATA = /^iglu:com\.snowplowanalytics\.snowplow\/payload_data\/jsonschema\/1-0-\d+$/;
 const WEB_PAGE = /^iglu:com\.snowplowanalytics\.snowplow\/web_page\/jsonschema\/1-/;
+/** Screen views of the mobile trackers (and the older schema of early ones). */
+const SCREEN_VIEW = /^iglu:com\.snowplowanalytics\.(mobile|snowplow)\/screen_view\/jsonschema\/1-/;
+/** The mobile trackers' session entity: userId (the device's visitor id) and sessionId. */
+const CLIENT_SESSION = /^iglu:com\.snowplowanalytics\.snowplow\/client_session\/jsonschema\/1-/;
 const LINK_CLICK = /^iglu:com\.snowplowanalytics\.snowplow\/link_click\/jsonschema\/1-/;
 const SUBMIT_FORM = /^iglu:com\.snowplowanalytics\.snowplow\/submit_form\/jsonschema\/1-/;
 
@@ -128,6 +132,12 @@ export function snowplowFields(p: SnowplowParams): ClientFields | string {
   const entities = isSelfDescribing(contexts) && Array.isArray(contexts.data) ? (contexts.data as unknown[]).filter(isSelfDescribing) : [];
   const webPage = entities.find((c) => WEB_PAGE.test(c.schema));
   if (webPage && typeof webPage.data.id === 'string') f.pageViewId = webPage.data.id;
+  // Mobile trackers send no cookies: their client_session entity names the visitor and the session.
+  const clientSession = entities.find((c) => CLIENT_SESSION.test(c.schema));
+  if (clientSession) {
+    if (f.partyId === undefined && typeof clientSession.data.userId === 'string') f.partyId = clientSession.data.userId;
+    if (f.sessionId === undefined && typeof clientSession.data.sessionId === 'string') f.sessionId = clientSession.data.sessionId;
+  }
   const others = entities.filter((c) => c !== webPage);
   const properties: Record<string, unknown> = {};
 
@@ -137,6 +147,17 @@ export function snowplowFields(p: SnowplowParams): ClientFields | string {
   if (others.length > 0) properties.contexts = others;
   if (Object.keys(properties).length > 0) f.properties = properties;
   return f;
+}
+
+/** A screen view of a mobile tracker: the screen's name, its view id, the rest as properties. */
+function screenView(data: Record<string, unknown>, f: ClientFields, properties: Record<string, unknown>): string | undefined {
+  if (typeof data.name !== 'string' || data.name === '') return 'screen_view: name is required';
+  f.eventType = 'screenView';
+  f.eventName = data.name;
+  if (typeof data.id === 'string') f.pageViewId = data.id;
+  const { name: _name, id: _id, ...rest } = data;
+  assignOwn(properties, rest);
+  return undefined;
 }
 
 /** The fields of each event type (page ping, structured, self-describing, transaction, item); a reason when required ones are missing. */
@@ -155,6 +176,7 @@ function typeFields(p: SnowplowParams, unstruct: unknown, f: ClientFields, prope
         return 'ue_pr/ue_px: must hold an unstruct_event with a self-describing {schema, data}';
       const inner = unstruct.data;
       f.eventName = inner.schema;
+      if (SCREEN_VIEW.test(inner.schema)) return screenView(inner.data, f, properties);
       assignOwn(properties, inner.data);
       if (LINK_CLICK.test(inner.schema)) f.eventType = 'linkClick';
       if (SUBMIT_FORM.test(inner.schema)) f.eventType = 'formSubmit';
