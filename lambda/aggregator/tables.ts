@@ -24,9 +24,24 @@ const SPLIT: readonly ColumnDef[] = [
   ['site', 'VARCHAR'],
   ['is_bot', 'BOOLEAN'],
 ];
-/** The bot's name: the product token that says it is one, else the parsed browser. */
-const botName = (d: Derived) => BOT_TOKEN.exec(d.e.device?.userAgent ?? '')?.[0] ?? s(d.e.device?.browser);
+/**
+ * The bot's name: the token that says it is one (`Googlebot`), else the name in
+ * `(compatible; Name/1.0)`, else the leading product of a non-browser agent (`FeedBurner/1.0`),
+ * else the parsed browser, else `(unknown)`. Only bots reach this, so it runs rarely.
+ */
+function botName(d: Derived): string {
+  const ua = d.e.device?.userAgent ?? '';
+  return (
+    BOT_TOKEN.exec(ua)?.[0] ??
+    COMPATIBLE.exec(ua)?.[1] ??
+    (ua.startsWith('Mozilla/') ? undefined : LEADING_PRODUCT.exec(ua)?.[1]) ??
+    d.e.device?.browser ??
+    '(unknown)'
+  );
+}
 const BOT_TOKEN = /[A-Za-z][\w.-]*(?:bot|crawl|spider|slurp|fetch|scan)[\w.-]*/i;
+const COMPATIBLE = /\(compatible;\s*(?!\s|MSIE)([^;/)]+?)(?:\/[\w.]+)?\s*[;)]/i;
+const LEADING_PRODUCT = /^([^/(;]+?)\s*(?:[/(;]|\s-\s|$)/;
 
 /**
  * Event ids already applied, kept so duplicates across batches are counted once, with the day
