@@ -38,6 +38,14 @@ export class LogConsumer {
 
   /** Loads committed offsets and starts consuming. */
   async start(): Promise<void> {
+    await this.open();
+    this.running = true;
+    const unsubscribe = this.log.onAppend(() => this.wake?.());
+    this.loop = this.run().finally(unsubscribe);
+  }
+
+  /** Loads the committed offsets (and checks them against the log): needed before the first {@link poll}. */
+  async open(): Promise<void> {
     try {
       this.offsets = JSON.parse(await readFile(this.offsetsFile, 'utf8')) as Offsets;
     } catch (err) {
@@ -48,9 +56,6 @@ export class LogConsumer {
       for (let p = 0; p < this.log.partitionCount(topic); p++)
         this.log.checkCommitted(this.processor.name, topic, p, this.committed(topic, p));
     }
-    this.running = true;
-    const unsubscribe = this.log.onAppend(() => this.wake?.());
-    this.loop = this.run().finally(unsubscribe);
   }
 
   /** Stops after the batch in progress. */

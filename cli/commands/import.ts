@@ -1,18 +1,18 @@
 /**
  * `clickstream import`: converts a file to contract events and sends them through the local
- * pipeline: to the running local mode when there is one, else straight into the data folder's
- * log, with the processors run until they caught up. Event ids are stable per file line, so
- * importing again (after an interruption) counts nothing twice.
+ * pipeline, as it reads: to the running local mode when there is one, else straight into the
+ * data folder's log, with the processors run after each chunk. Memory stays that of a chunk
+ * whatever the file's size. Event ids are stable per file line, so importing again (after an
+ * interruption) counts nothing twice.
  */
 import { SingleBar } from 'cli-progress';
 import { join } from 'node:path';
-import ora from 'ora';
 import type { ClickEvent } from '../../contract';
 import { folderStore } from '../../lambda/shared/object-store';
 import { LogConsumer } from '../../local/consumer';
 import { appendEvents, openData } from '../../local/mode';
 import { localProcessors } from '../../local/processors';
-import { readImport, type ImportFormat } from '../importers';
+import { importChunks, type ImportFormat } from '../importers';
 import { runningInstance } from '../instance';
 
 export interface ImportCommandOptions {
@@ -23,63 +23,76 @@ export interface ImportCommandOptions {
   anonymiseIp?: boolean;
 }
 
-const CHUNK = 2000;
+/** Events per request to a running local mode (its import endpoint takes up to 8 MiB). */
+const REQUEST_EVENTS = 2000;
 
-function progress(total: number, label: string): SingleBar {
+/** A progress bar over the file's bytes, with events imported, their rate and the time left. */
+function progress(file: string): { bar: SingleBar; update: (bytes: number, events: number) => void } {
   const bar = new SingleBar({
-    format: `${label} [{bar}] {percentage}% | {value}/{total} events`,
+    format: `importing ${file} [{bar}] {percentage}% | {events} events | {rate} events/s | ETA {eta_formatted}`,
     stream: process.stderr,
     noTTYOutput: false,
     hideCursor: true,
+    etaBuffer: 50,
   });
-  bar.start(total, 0);
-  return bar;
+  const started = Date.now();
+  return {
+    bar,
+    update: (bytes, events) => {
+      const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+      bar.update(bytes, { events, rate: Math.round(events / seconds) });
+    },
+  };
 }
 
-async function toInstance(url: string, events: ClickEvent[]): Promise<void> {
-  const bar = progress(events.length, `importing into ${url}`);
-  try {
-    for (let i = 0; i < events.length; i += CHUNK) {
-      let res: Response;
-      try {
-        res = await fetch(`${url}/api/import`, {
-          method: 'POST',
-          body: JSON.stringify(events.slice(i, i + CHUNK)),
-          headers: { 'Content-Type': 'application/json' },
-        });
-      } catch (err) {
-        throw new Error(
-          `local mode at ${url} stopped answering after ${i} events (${(err as Error).message}); start it again and repeat the import: nothing will be counted twice`,
-          { cause: err },
-        );
+/** Where the chunks go: a running local mode, or the data folder with its processors. */
+interface Destination {
+  write(events: ClickEvent[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+function toInstance(url: string): Destination {
+  let sent = 0;
+  return {
+    async write(events) {
+      for (let i = 0; i < events.length; i += REQUEST_EVENTS) {
+        let res: Response;
+        try {
+          res = await fetch(`${url}/api/import`, {
+            method: 'POST',
+            body: JSON.stringify(events.slice(i, i + REQUEST_EVENTS)),
+            headers: { 'Content-Type': 'application/json' },
+          });
+        } catch (err) {
+          throw new Error(
+            `local mode at ${url} stopped answering after ${sent} events (${(err as Error).message}); start it again and repeat the import: nothing will be counted twice`,
+            { cause: err },
+          );
+        }
+        if (!res.ok) throw new Error(`local mode refused the import: ${((await res.json()) as { error?: string }).error ?? res.status}`);
+        sent += Math.min(REQUEST_EVENTS, events.length - i);
       }
-      if (!res.ok) throw new Error(`local mode refused the import: ${((await res.json()) as { error?: string }).error ?? res.status}`);
-      bar.update(Math.min(events.length, i + CHUNK));
-    }
-  } finally {
-    bar.stop();
-  }
+    },
+    close: async () => undefined,
+  };
 }
 
-async function toDataFolder(dataDir: string, events: ClickEvent[]): Promise<void> {
+async function toDataFolder(dataDir: string): Promise<Destination> {
   const { log, db, topics } = await openData(dataDir);
   const consumers = localProcessors(db, topics, folderStore(join(dataDir, 'archive'))).map(
     (p) => new LogConsumer(log, p, join(dataDir, 'offsets', `${p.name}.json`)),
   );
-  try {
-    const bar = progress(events.length, 'writing to the log');
-    for (let i = 0; i < events.length; i += CHUNK) {
-      await appendEvents(log, topics, events.slice(i, i + CHUNK));
-      bar.update(Math.min(events.length, i + CHUNK));
-    }
-    bar.stop();
-    const spinner = ora({ text: 'processing', stream: process.stderr, isSilent: !process.stderr.isTTY }).start();
-    for (const c of consumers) while (await c.poll());
-    spinner.stop();
-  } finally {
-    await log.close();
-    await db.close();
-  }
+  for (const c of consumers) await c.open();
+  return {
+    async write(events) {
+      await appendEvents(log, topics, events);
+      for (const c of consumers) while (await c.poll());
+    },
+    async close() {
+      await log.close();
+      await db.close();
+    },
+  };
 }
 
 export async function importFile(file: string, o: ImportCommandOptions): Promise<void> {
@@ -88,12 +101,27 @@ export async function importFile(file: string, o: ImportCommandOptions): Promise
     time = new Date(o.time);
     if (Number.isNaN(time.getTime())) throw new Error(`--time "${o.time}" is not an ISO date or time`);
   }
-  const { events, errors } = await readImport(file, { format: o.format, time, site: o.site, anonymiseIp: o.anonymiseIp });
-  if (events.length === 0) throw new Error(`${file}: no importable rows${errors.length ? ` (first problem: ${errors[0]})` : ''}`);
-  for (const e of errors.slice(0, 5)) process.stderr.write(`skipped ${e}\n`);
-  if (errors.length > 5) process.stderr.write(`… and ${errors.length - 5} more skipped rows\n`);
   const url = await runningInstance(o.dataDir);
-  if (url) await toInstance(url, events);
-  else await toDataFolder(o.dataDir, events);
-  process.stdout.write(`imported ${events.length} events from ${file}${errors.length ? `, skipped ${errors.length} rows` : ''}\n`);
+  const destination = url ? toInstance(url) : await toDataFolder(o.dataDir);
+  const { bar, update } = progress(file);
+  let events = 0;
+  let skipped = 0;
+  const firstErrors: string[] = [];
+  try {
+    for await (const chunk of importChunks(file, { format: o.format, time, site: o.site, anonymiseIp: o.anonymiseIp })) {
+      if (events === 0 && bar.getTotal() !== chunk.totalBytes) bar.start(chunk.totalBytes, 0, { events: 0, rate: 0 });
+      skipped += chunk.errors.length;
+      firstErrors.push(...chunk.errors.slice(0, 5 - firstErrors.length));
+      if (chunk.events.length > 0) await destination.write(chunk.events);
+      events += chunk.events.length;
+      update(chunk.bytesRead, events);
+    }
+  } finally {
+    bar.stop();
+    await destination.close();
+  }
+  if (events === 0) throw new Error(`${file}: no importable rows${firstErrors.length ? ` (first problem: ${firstErrors[0]})` : ''}`);
+  for (const e of firstErrors) process.stderr.write(`skipped ${e}\n`);
+  if (skipped > firstErrors.length) process.stderr.write(`… and ${skipped - firstErrors.length} more skipped rows\n`);
+  process.stdout.write(`imported ${events} events from ${file}${skipped ? `, skipped ${skipped} rows` : ''}\n`);
 }

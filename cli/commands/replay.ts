@@ -72,6 +72,7 @@ async function replayIntoDataFolder(dataDir: string, range: TimeRange): Promise<
     const consumers = localProcessors(db, topics, folderStore(join(dataDir, 'archive'))).map(
       (p) => new LogConsumer(log, p, join(dataDir, 'offsets', `${p.name}.json`)),
     );
+    for (const c of consumers) await c.open();
     for (const c of consumers) while (await c.poll());
     return progress;
   } finally {

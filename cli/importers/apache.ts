@@ -51,52 +51,113 @@ export function parseCombined(text: string, line: number): Parsed | string {
 
 const hash = (s: string) => createHash('sha1').update(s).digest('base64url').slice(0, 22);
 
-/** Turns a whole log into events, with sessions derived per IP and user agent. */
-export function apacheEvents(lines: string[], ctx: ImportContext & { site: string; anonymiseIp?: boolean }): RowResult[] {
-  const parsed: Parsed[] = [];
-  const out: RowResult[] = [];
-  lines.forEach((text, i) => {
-    if (text.trim() === '') return;
-    const p = parseCombined(text, i + 1);
-    if (typeof p === 'string') out.push({ error: p });
-    else parsed.push(p);
-  });
-  const visitors = new Map<string, Parsed[]>();
-  for (const p of parsed) {
-    const key = `${p.ip}\u0001${p.userAgent ?? ''}`;
-    const list = visitors.get(key);
-    if (list) list.push(p);
-    else visitors.set(key, [p]);
+/**
+ * How far out of time order log lines may be and still get the sessions a full sort would give:
+ * lines are held this long (in log time) before their session is decided. Logs written by
+ * several workers are out of order by seconds; a line later than this starts a new session.
+ */
+export const REORDER_WINDOW_MS = 5 * 60 * 1000;
+
+/** What is remembered of a visitor (IP and user agent) between lines. */
+interface Visitor {
+  partyId: string;
+  sessionId: string;
+  last: number;
+}
+
+/**
+ * Apache log lines to events as they are read, in bounded memory: lines wait in a reordering
+ * buffer for {@link REORDER_WINDOW_MS}, then leave in time order; a visitor's session continues
+ * while their requests are less than 30 minutes apart. Visitors idle for longer are forgotten.
+ */
+export class ApacheSessions {
+  private readonly site: URL;
+  private readonly agents = new UserAgentParser(5000);
+  private readonly visitors = new Map<string, Visitor>();
+  /** Parsed lines not yet emitted, in (time, line) order from `head`; logs are nearly sorted, so inserts land near the end. */
+  private held: Parsed[] = [];
+  private head = 0;
+  private newest = -Infinity;
+  private emitted = 0;
+
+  constructor(
+    private readonly ctx: ImportContext & { site: string; anonymiseIp?: boolean },
+    private readonly windowMs = REORDER_WINDOW_MS,
+  ) {
+    this.site = new URL(ctx.site);
   }
-  const site = new URL(ctx.site);
-  const agents = new UserAgentParser(5000);
-  for (const [key, requests] of visitors) {
-    requests.sort((a, b) => a.time - b.time || a.line - b.line);
-    const partyId = `import:${hash(key)}`;
-    let sessionId = '';
-    let last = -Infinity;
-    for (const r of requests) {
-      if (r.time - last > SESSION_GAP_MS) sessionId = `import:${hash(`${key}\u0001${r.time}`)}`;
-      last = r.time;
-      const url = new URL(r.target.startsWith('/') ? r.target : `/${r.target}`, site).href;
-      const type: EventType = ASSET.test(new URL(url).pathname) ? 'download' : 'pageView';
-      const country = countryOf(r.ip);
-      const event: ClickEvent = {
-        schemaVersion: SCHEMA_VERSION,
-        eventId: stableUuid(`${ctx.fileId}:${r.line}`),
-        eventType: type,
-        ...(type === 'download' ? { properties: { extension: url.split('.').pop()!.split('?')[0].toLowerCase() } } : {}),
-        source: 'import',
-        receivedTimestamp: new Date(r.time).toISOString(),
-        partyId,
-        sessionId,
-        page: derivePage({ url, ...(r.referrer ? { referrer: r.referrer } : {}) }, [site.hostname.replace(/^www\./, '')]),
-        ...(r.userAgent ? { device: agents.parse(r.userAgent) } : {}),
-        network: { ip: ctx.anonymiseIp ? anonymiseIp(r.ip) : r.ip, ...(country ? { country } : {}) },
-        httpStatus: r.status,
-      };
-      out.push({ event });
+
+  /** One line of the log; returns the events (and errors) it releases. */
+  push(text: string, line: number): RowResult[] {
+    if (text.trim() === '') return [];
+    const p = parseCombined(text, line);
+    if (typeof p === 'string') return [{ error: p }];
+    const held = this.held;
+    let i = held.length;
+    while (i > this.head && (held[i - 1].time > p.time || (held[i - 1].time === p.time && held[i - 1].line > p.line))) i--;
+    if (i === held.length) held.push(p);
+    else held.splice(i, 0, p);
+    if (p.time > this.newest) this.newest = p.time;
+    let end = this.head;
+    while (end < held.length && held[end].time <= this.newest - this.windowMs) end++;
+    return end > this.head ? this.release(this.take(end)) : [];
+  }
+
+  /** Lines waiting in the reordering window. */
+  get holding(): number {
+    return this.held.length - this.head;
+  }
+
+  /** Everything still held, at the end of the file. */
+  flush(): RowResult[] {
+    return this.release(this.take(this.held.length));
+  }
+
+  /** Removes held lines up to `end`; the array is compacted only once half of it is spent. */
+  private take(end: number): Parsed[] {
+    const out = this.held.slice(this.head, end);
+    this.head = end;
+    if (this.head > 1024 && this.head * 2 > this.held.length) {
+      this.held = this.held.slice(this.head);
+      this.head = 0;
     }
+    return out;
   }
-  return out;
+
+  private release(requests: Parsed[]): RowResult[] {
+    const out = requests.map((r) => ({ event: this.event(r) }));
+    this.emitted += out.length;
+    // Visitors idle past the session gap would start a new session anyway: forget them.
+    if (this.emitted >= 10_000 && requests.length > 0) {
+      this.emitted = 0;
+      const horizon = requests[requests.length - 1].time - SESSION_GAP_MS - this.windowMs;
+      for (const [key, v] of this.visitors) if (v.last < horizon) this.visitors.delete(key);
+    }
+    return out;
+  }
+
+  private event(r: Parsed): ClickEvent {
+    const key = `${r.ip}\u0001${r.userAgent ?? ''}`;
+    let v = this.visitors.get(key);
+    if (!v) this.visitors.set(key, (v = { partyId: `import:${hash(key)}`, sessionId: '', last: -Infinity }));
+    if (r.time - v.last > SESSION_GAP_MS) v.sessionId = `import:${hash(`${key}\u0001${r.time}`)}`;
+    v.last = Math.max(v.last, r.time);
+    const url = new URL(r.target.startsWith('/') ? r.target : `/${r.target}`, this.site).href;
+    const type: EventType = ASSET.test(new URL(url).pathname) ? 'download' : 'pageView';
+    const country = countryOf(r.ip);
+    return {
+      schemaVersion: SCHEMA_VERSION,
+      eventId: stableUuid(`${this.ctx.fileId}:${r.line}`),
+      eventType: type,
+      ...(type === 'download' ? { properties: { extension: url.split('.').pop()!.split('?')[0].toLowerCase() } } : {}),
+      source: 'import',
+      receivedTimestamp: new Date(r.time).toISOString(),
+      partyId: v.partyId,
+      sessionId: v.sessionId,
+      page: derivePage({ url, ...(r.referrer ? { referrer: r.referrer } : {}) }, [this.site.hostname.replace(/^www\./, '')]),
+      ...(r.userAgent ? { device: this.agents.parse(r.userAgent) } : {}),
+      network: { ip: this.ctx.anonymiseIp ? anonymiseIp(r.ip) : r.ip, ...(country ? { country } : {}) },
+      httpStatus: r.status,
+    };
+  }
 }

@@ -2,7 +2,6 @@
  * Snowplow enriched ("atomic") events exported as CSV, one event per row with the standard
  * column names (collector_tstamp, event_id, domain_userid, domain_sessionid, page_url, …).
  */
-import { parse } from 'csv-parse/sync';
 import { REFERRER_MEDIUMS, SCHEMA_VERSION, type ClickEvent, type EventType, type ReferrerMedium } from '../../contract';
 import { derivePage, UserAgentParser } from '../../enrich';
 import { compact } from '../../collector/protocols/compact';
@@ -24,14 +23,19 @@ const REQUIRED = ['event_id', 'event', 'collector_tstamp', 'domain_userid', 'dom
 const time = (v: string | undefined) => (v ? new Date(`${v.replace(' ', 'T')}Z`).toISOString() : undefined);
 const num = (v: string | undefined) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
 
-/** Parses the whole CSV; throws naming the missing columns when it is not a Snowplow export. */
-export function snowplowCsvEvents(text: string): RowResult[] {
-  const rows = parse(text, { columns: true, skip_empty_lines: true, relax_column_count: true }) as Record<string, string>[];
-  const missing = REQUIRED.filter((c) => rows.length > 0 && !(c in rows[0]));
+/** The CSV reader's settings: a header row, empty lines skipped, short rows allowed. */
+export const SNOWPLOW_CSV = { columns: true, skip_empty_lines: true, relax_column_count: true } as const;
+
+/** Throws naming the missing columns when the first row shows it is not a Snowplow export. */
+export function checkSnowplowColumns(first: Record<string, string>): void {
+  const missing = REQUIRED.filter((c) => !(c in first));
   if (missing.length > 0) throw new Error(`not a Snowplow atomic-events CSV: missing column(s) ${missing.join(', ')}`);
+}
+
+/** Converts Snowplow rows one at a time, sharing one user-agent cache. */
+export function snowplowRows(): (r: Record<string, string>, line: number) => RowResult {
   const agents = new UserAgentParser(1000);
-  return rows.map((r, i): RowResult => {
-    const line = i + 2;
+  return (r, line): RowResult => {
     const type = r.event_name === 'link_click' ? 'linkClick' : TYPES[r.event];
     if (!type) return { error: `line ${line}: unknown event "${r.event}"` };
     const partyId = r.domain_userid || r.network_userid;
@@ -86,5 +90,5 @@ export function snowplowCsvEvents(text: string): RowResult[] {
       network: compact({ ip: r.user_ipaddress, country: r.geo_country }),
     });
     return { event: event as unknown as ClickEvent };
-  });
+  };
 }

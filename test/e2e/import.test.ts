@@ -83,6 +83,21 @@ describe('clickstream import', () => {
       const bots = await db.query("SELECT SUM(events) AS n FROM devices_daily WHERE device_type = 'bot'");
       expect(Number(bots[0].n)).toBeGreaterThan(500);
     });
+
+    // The same file again: the warehouse absorbs it, no count moves (the archive, a copy of the log, holds both runs).
+    const before = await withData(dir, dumpAggregates);
+    const again = clickstream([
+      'import',
+      APACHE,
+      '--format',
+      'apache-combined',
+      '--site',
+      'http://www.semicomplete.com',
+      '--data-dir',
+      dir,
+    ]);
+    expect(again.stdout).toBe(`imported 10000 events from ${APACHE}\n`);
+    expect(await withData(dir, dumpAggregates)).toEqual(before);
   });
 
   it('Snowplow atomic CSV: duplicate event ids are counted once, every event kept', async () => {

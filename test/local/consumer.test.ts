@@ -54,6 +54,14 @@ describe('log consumer', () => {
     for (let i = 0; i < 100 && resumed.lag() > 0; i++) await new Promise((r) => setTimeout(r, 10));
     await resumed.stop();
     expect(seen.at(-1)).toEqual(['d']);
+
+    // Polled without running (import, replay): open() first, and it too resumes after the commit.
+    await log.append('t', [{ key: Buffer.from('e'), value: Buffer.from('e') }]);
+    const polled = new LogConsumer(log, processor, offsets);
+    await polled.open();
+    expect(await polled.poll()).toBe(true);
+    expect(seen.at(-1)).toEqual(['e']);
+    expect(await polled.poll()).toBe(false);
     await log.close();
   });
 });
