@@ -2,6 +2,7 @@
 import { benchAggregator } from './aggregator';
 import { benchCollector } from './collector';
 import { benchFreshness } from './freshness';
+import { benchImport } from './import';
 import { benchTracker } from './tracker';
 
 async function main(): Promise<void> {
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   if (!only || only === 'aggregator') await benchAggregator();
   if (!only || only === 'freshness') await benchFreshness();
   if (!only || only === 'collector') await benchCollector();
+  if (!only || only === 'import') await benchImport();
 }
 
 main().catch((err) => {

@@ -16,6 +16,7 @@ import { PgliteExecutor } from '../warehouse/pglite';
 import { buildTracker } from '../tracker/build';
 import { LogConsumer } from './consumer';
 import { DurableLog } from '../durable-log/log';
+import { createLocalIndexes } from './indexes';
 import { localProcessors } from './processors';
 import { replayLocal } from './replay';
 import { forget } from '../privacy/forget';
@@ -54,6 +55,7 @@ export async function openData(dataDir: string): Promise<{ log: DurableLog; db: 
   const log = await DurableLog.open(join(dataDir, 'log'), { [topics.events]: LOCAL_PARTITIONS, [topics.bad]: 1, [REPLAY_TOPIC]: 1 });
   const db = await PgliteExecutor.open(join(dataDir, 'warehouse'));
   await migrate(db, 'postgres');
+  await createLocalIndexes(db);
   return { log, db, topics };
 }
 

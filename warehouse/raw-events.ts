@@ -43,25 +43,42 @@ export async function storeRawEvents(
   }
 }
 
-async function insert(executor: StatementExecutor, unique: readonly ClickEvent[]): Promise<void> {
-  const rows = unique.map((e) =>
-    eventToRow(e).map((v, i): SqlValue =>
-      TIMESTAMPS.has(i) && typeof v === 'string' ? new Date(v).toISOString().replace('T', ' ').replace('Z', '') : v,
-    ),
-  );
-  if (unique.length === 0) return;
+const timestamp = (ms: number) => `CAST(${literal(new Date(ms).toISOString().replace('T', ' ').replace('Z', ''))} AS TIMESTAMP)`;
+
+/** Ids of `events` already stored, looked up among the rows received within the dedupe window of the batch. */
+async function storedIds(executor: StatementExecutor, events: readonly ClickEvent[]): Promise<Set<string>> {
   let first = Infinity;
   let last = -Infinity;
-  for (const e of unique) {
+  for (const e of events) {
     const t = Date.parse(e.receivedTimestamp);
     if (t < first) first = t;
     if (t > last) last = t;
   }
-  const sql = (ms: number) => literal(new Date(ms).toISOString().replace('T', ' ').replace('Z', ''));
-  const window = `e.received_timestamp >= CAST(${sql(first - DEDUPE_WINDOW_MS)} AS TIMESTAMP) AND e.received_timestamp <= CAST(${sql(last + DEDUPE_WINDOW_MS)} AS TIMESTAMP)`;
-  const statements = unionSources(DEFS, rows, MAX_STATEMENT_BYTES - 1000).map(
-    (src) =>
-      `INSERT INTO events (${NAMES}) SELECT ${COLUMNS.map((c) => `s.${c.name}`).join(', ')} FROM (${src}) AS s LEFT JOIN events AS e ON e.event_id = s.event_id AND ${window} WHERE e.event_id IS NULL`,
-  );
+  const window = `received_timestamp >= ${timestamp(first - DEDUPE_WINDOW_MS)} AND received_timestamp <= ${timestamp(last + DEDUPE_WINDOW_MS)}`;
+  const stored = new Set<string>();
+  const per = Math.floor((MAX_STATEMENT_BYTES - 500) / 41);
+  for (let i = 0; i < events.length; i += per) {
+    const ids = events.slice(i, i + per).map((e) => literal(e.eventId));
+    for (const r of await executor.query(`SELECT event_id FROM events WHERE ${window} AND event_id IN (${ids.join(', ')})`))
+      stored.add(String(r.event_id).trim());
+  }
+  return stored;
+}
+
+/**
+ * Inserts the events not stored yet. The lookup and the insert are two steps: safe because one
+ * writer handles an id (copies of an id share its session, hence its partition and its writer).
+ */
+async function insert(executor: StatementExecutor, unique: readonly ClickEvent[]): Promise<void> {
+  if (unique.length === 0) return;
+  const stored = await storedIds(executor, unique);
+  const rows = unique
+    .filter((e) => !stored.has(e.eventId))
+    .map((e) =>
+      eventToRow(e).map((v, i): SqlValue =>
+        TIMESTAMPS.has(i) && typeof v === 'string' ? new Date(v).toISOString().replace('T', ' ').replace('Z', '') : v,
+      ),
+    );
+  const statements = unionSources(DEFS, rows, MAX_STATEMENT_BYTES - 1000).map((src) => `INSERT INTO events (${NAMES}) SELECT * FROM (${src}) AS s`);
   for (let i = 0; i < statements.length; i += 40) await executor.transaction(statements.slice(i, i + 40));
 }
