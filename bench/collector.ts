@@ -26,7 +26,7 @@ const HEADERS = {
 };
 
 /** Bundles an entry point the way the collector image does. */
-async function bundle(entry: string, dir: string, name = entry, plugins: Plugin[] = []): Promise<string> {
+export async function bundle(entry: string, dir: string, name = entry, plugins: Plugin[] = []): Promise<string> {
   const outfile = join(dir, name.replace(/\W+/g, '-') + '.js');
   await build({
     entryPoints: [join(ROOT, entry)],
@@ -64,8 +64,8 @@ const plumbingOnly: Plugin = {
   },
 };
 
-async function spawn(file: string, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawnProcess(process.execPath, [file], {
+export async function spawn(file: string, env: Record<string, string>, args: string[] = []): Promise<ChildProcess> {
+  const child = spawnProcess(process.execPath, [file, ...args], {
     env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -97,12 +97,12 @@ function mainThreadCpu(pid: number): number {
 }
 
 /** A load run, with the server's main-thread CPU time per answered request. */
-interface Run {
+export interface Run {
   result: autocannon.Result;
   cpuUs: number;
 }
 
-async function load(port: number, pid: number, options: Partial<autocannon.Options>): Promise<Run> {
+export async function load(port: number, pid: number, options: Partial<autocannon.Options>): Promise<Run> {
   const before = mainThreadCpu(pid);
   const result = await autocannon({
     url: `http://127.0.0.1:${port}${PIXEL}`,

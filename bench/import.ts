@@ -48,9 +48,13 @@ async function parseOnly(file: string): Promise<number> {
 function importRun(file: string, dataDir: string): Promise<{ ms: number; peakMb: number }> {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
-    const child = spawn(process.execPath, [join(ROOT, 'bin/clickstream.js'), 'import', file, '--format', 'apache-combined', '--data-dir', dataDir], {
-      stdio: ['ignore', 'ignore', 'ignore'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'bin/clickstream.js'), 'import', file, '--format', 'apache-combined', '--data-dir', dataDir],
+      {
+        stdio: ['ignore', 'ignore', 'ignore'],
+      },
+    );
     let peakKb = 0;
     const sample = setInterval(() => {
       readFile(`/proc/${child.pid}/status`, 'utf8').then(
@@ -75,7 +79,9 @@ export async function benchImport(copies = Number(process.env.IMPORT_COPIES ?? 1
     const run = await importRun(file, join(dir, 'data'));
     const rate = (ms: number) => Math.round((lines / ms) * 1000);
     console.log('\n## Local mode: import');
-    console.log(`file                : the Apache log ×${copies} (${lines.toLocaleString('en')} lines; IMPORT_COPIES=100 for the 1,000,000-line target)`);
+    console.log(
+      `file                : the Apache log ×${copies} (${lines.toLocaleString('en')} lines; IMPORT_COPIES=100 for the 1,000,000-line target)`,
+    );
     console.log(`read + parse only   : ${rate(parseMs)} lines/s (baseline, same run)`);
     console.log(
       `end to end          : ${rate(run.ms)} events/s (${(run.ms / 1000).toFixed(1)} s: convert, log, aggregate, raw events, archive; ${((100 * parseMs) / run.ms).toFixed(1)} % of it reading and parsing; target ≥ 20000)`,

@@ -3,6 +3,7 @@ import { benchAggregator } from './aggregator';
 import { benchCollector } from './collector';
 import { benchFreshness } from './freshness';
 import { benchImport } from './import';
+import { benchLocalIngest } from './local-ingest';
 import { benchTracker } from './tracker';
 
 async function main(): Promise<void> {
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   if (!only || only === 'freshness') await benchFreshness();
   if (!only || only === 'collector') await benchCollector();
   if (!only || only === 'import') await benchImport();
+  if (!only || only === 'local-ingest') await benchLocalIngest();
 }
 
 main().catch((err) => {

@@ -1,0 +1,53 @@
+/**
+ * Local mode under sustained load: autocannon against `clickstream start` (collector, durable
+ * log and the three processors on one machine) and against a bare Node http server in the same
+ * run. The processors keep working while the load runs; how far behind they are when it stops,
+ * and how long they take to catch up, say whether they keep up.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundle, load, spawn } from './collector';
+
+const ROOT = join(__dirname, '..');
+
+async function lag(url: string): Promise<number> {
+  const status = (await (await fetch(`${url}/api/status`)).json()) as { consumers: { lag: number }[] };
+  return Math.max(...status.consumers.map((c) => c.lag));
+}
+
+export async function benchLocalIngest(seconds = 8): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-bench-local-'));
+  try {
+    const bare = await spawn(await bundle('bench/bare-server.ts', dir), { PORT: '8391' });
+    const baseline = await load(8391, bare.pid!, { duration: seconds });
+    bare.kill();
+    const local = await spawn(join(ROOT, 'bin/clickstream.js'), { TRUSTED_PROXIES: '1', PORT: '8392' }, [
+      'start',
+      '--data-dir',
+      join(dir, 'data'),
+      '--port',
+      '8392',
+    ]);
+    const url = 'http://127.0.0.1:8392';
+    try {
+      const run = await load(8392, local.pid!, { duration: seconds });
+      const behind = await lag(url);
+      const t0 = Date.now();
+      while ((await lag(url)) > 0) await new Promise((r) => setTimeout(r, 200));
+      const drain = (Date.now() - t0) / 1000;
+      const rate = run.result.requests.average;
+      console.log('\n## Local mode: sustained ingest');
+      console.log(
+        `collector with consumers: ${Math.round(rate)} req/s against ${Math.round(baseline.result.requests.average)} for a bare http server (${(rate / baseline.result.requests.average).toFixed(2)}×; target ≥ 0.25×)`,
+      );
+      console.log(
+        `consumers                : ${behind} events behind when the load stopped, caught up ${drain.toFixed(1)} s later (${Math.round(run.result.requests.total / (seconds + drain))} events/s processed)`,
+      );
+    } finally {
+      local.kill('SIGTERM');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
