@@ -17,7 +17,8 @@ import { buildTracker } from '../tracker/build';
 import { LogConsumer } from './consumer';
 import { DurableLog } from '../durable-log/log';
 import { createLocalIndexes } from './indexes';
-import { localProcessors } from './processors';
+import { threadedProcessors } from './processors';
+import { WarehouseWorker } from './warehouse-worker';
 import { replayLocal } from './replay';
 import { forget } from '../privacy/forget';
 import { folderSource } from '../replay/object-sources';
@@ -39,7 +40,8 @@ export interface LocalMode {
   url: string;
   collector: Collector;
   log: DurableLog;
-  db: PgliteExecutor;
+  /** The warehouse, in its worker thread. */
+  db: WarehouseWorker;
   consumers: LogConsumer[];
   topics: Topics;
   stop(): Promise<void>;
@@ -48,15 +50,19 @@ export interface LocalMode {
 /** The log partitions, as on the MSK topic. */
 export const LOCAL_PARTITIONS = 3;
 
-/** Opens the data folder's log and warehouse (used by `start` and by `import`). */
-export async function openData(dataDir: string): Promise<{ log: DurableLog; db: PgliteExecutor; topics: Topics }> {
+/** Opens the data folder's log. */
+async function openLog(dataDir: string): Promise<DurableLog> {
   await mkdir(dataDir, { recursive: true });
-  const topics = TOPICS;
-  const log = await DurableLog.open(join(dataDir, 'log'), { [topics.events]: LOCAL_PARTITIONS, [topics.bad]: 1, [REPLAY_TOPIC]: 1 });
+  return DurableLog.open(join(dataDir, 'log'), { [TOPICS.events]: LOCAL_PARTITIONS, [TOPICS.bad]: 1, [REPLAY_TOPIC]: 1 });
+}
+
+/** Opens the data folder's log and warehouse in this thread (the commands that run without local mode). */
+export async function openData(dataDir: string): Promise<{ log: DurableLog; db: PgliteExecutor; topics: Topics }> {
+  const log = await openLog(dataDir);
   const db = await PgliteExecutor.open(join(dataDir, 'warehouse'));
   await migrate(db, 'postgres');
   await createLocalIndexes(db);
-  return { log, db, topics };
+  return { log, db, topics: TOPICS };
 }
 
 /** Appends contract events to the events topic, in chunks, each durable before the next. */
@@ -66,9 +72,11 @@ export async function appendEvents(log: DurableLog, topics: Topics, events: read
 
 /** Starts local mode; resolves once the collector listens. */
 export async function startLocal(options: LocalOptions): Promise<LocalMode> {
-  const { log, db, topics } = await openData(options.dataDir);
+  const topics = TOPICS;
+  const log = await openLog(options.dataDir);
+  const db = await WarehouseWorker.open(options.dataDir);
   const archive = join(options.dataDir, 'archive');
-  const consumers = localProcessors(db, topics, folderStore(archive)).map(
+  const consumers = threadedProcessors(db, topics, folderStore(archive)).map(
     (p) =>
       new LogConsumer(log, p, join(options.dataDir, 'offsets', `${p.name}.json`), 2000, (err) =>
         options.log.error(`${p.name} failed; retrying`, { error: err.message }),

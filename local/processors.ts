@@ -11,6 +11,7 @@ import { eventsAndPlaces, keepRefused } from '../lambda/shared/refused';
 import type { StatementExecutor } from '../warehouse/executor';
 import { REPLAY_TOPIC, type Topics } from '../contract';
 import type { Processor } from './consumer';
+import type { WarehouseWorker } from './warehouse-worker';
 import { storeRawEvents } from '../warehouse/raw-events';
 
 /**
@@ -66,4 +67,13 @@ export function archiver(store: ObjectStore, topics: Topics): Processor {
 /** The three processors of local mode over one warehouse and one archive folder. */
 export function localProcessors(db: StatementExecutor, topics: Topics, archive: ObjectStore): Processor[] {
   return [aggregator(db, topics, archive), indexer(db, topics, archive), archiver(archive, topics)];
+}
+
+/**
+ * The same processors with the aggregator's and the indexer's cores in the warehouse worker
+ * thread (running local mode): the consumers on the main thread only read the log and wait.
+ */
+export function threadedProcessors(worker: WarehouseWorker, topics: Topics, archive: ObjectStore): Processor[] {
+  const inWorker = (p: Processor): Processor => ({ ...p, handle: (event) => worker.handle(p.name as 'aggregator' | 'indexer', event) });
+  return [inWorker(aggregator(worker, topics, archive)), inWorker(indexer(worker, topics, archive)), archiver(archive, topics)];
 }

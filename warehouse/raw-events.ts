@@ -79,6 +79,8 @@ async function insert(executor: StatementExecutor, unique: readonly ClickEvent[]
         TIMESTAMPS.has(i) && typeof v === 'string' ? new Date(v).toISOString().replace('T', ' ').replace('Z', '') : v,
       ),
     );
-  const statements = unionSources(DEFS, rows, MAX_STATEMENT_BYTES - 1000).map((src) => `INSERT INTO events (${NAMES}) SELECT * FROM (${src}) AS s`);
+  const statements = unionSources(DEFS, rows, MAX_STATEMENT_BYTES - 1000).map(
+    (src) => `INSERT INTO events (${NAMES}) SELECT * FROM (${src}) AS s`,
+  );
   for (let i = 0; i < statements.length; i += 40) await executor.transaction(statements.slice(i, i + 40));
 }

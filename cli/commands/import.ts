@@ -101,6 +101,14 @@ export async function importFile(file: string, o: ImportCommandOptions): Promise
     time = new Date(o.time);
     if (Number.isNaN(time.getTime())) throw new Error(`--time "${o.time}" is not an ISO date or time`);
   }
+  // The first chunk is read before anything is opened: a missing file or a wrong format leaves no
+  // data folder behind. Only the last chunk can hold no events, so an empty first one means nothing to import.
+  const chunks = importChunks(file, { format: o.format, time, site: o.site, anonymiseIp: o.anonymiseIp });
+  let next = await chunks.next();
+  if (next.done || next.value.events.length === 0) {
+    const first = next.done ? undefined : next.value.errors[0];
+    throw new Error(`${file}: no importable rows${first ? ` (first problem: ${first})` : ''}`);
+  }
   const url = await runningInstance(o.dataDir);
   const destination = url ? toInstance(url) : await toDataFolder(o.dataDir);
   const { bar, update } = progress(file);
@@ -108,8 +116,9 @@ export async function importFile(file: string, o: ImportCommandOptions): Promise
   let skipped = 0;
   const firstErrors: string[] = [];
   try {
-    for await (const chunk of importChunks(file, { format: o.format, time, site: o.site, anonymiseIp: o.anonymiseIp })) {
-      if (events === 0 && bar.getTotal() !== chunk.totalBytes) bar.start(chunk.totalBytes, 0, { events: 0, rate: 0 });
+    bar.start(next.value.totalBytes, 0, { events: 0, rate: 0 });
+    for (; !next.done; next = await chunks.next()) {
+      const chunk = next.value;
       skipped += chunk.errors.length;
       firstErrors.push(...chunk.errors.slice(0, 5 - firstErrors.length));
       if (chunk.events.length > 0) await destination.write(chunk.events);
@@ -120,7 +129,6 @@ export async function importFile(file: string, o: ImportCommandOptions): Promise
     bar.stop();
     await destination.close();
   }
-  if (events === 0) throw new Error(`${file}: no importable rows${firstErrors.length ? ` (first problem: ${firstErrors[0]})` : ''}`);
   for (const e of firstErrors) process.stderr.write(`skipped ${e}\n`);
   if (skipped > firstErrors.length) process.stderr.write(`… and ${skipped - firstErrors.length} more skipped rows\n`);
   process.stdout.write(`imported ${events} events from ${file}${skipped ? `, skipped ${skipped} rows` : ''}\n`);

@@ -35,7 +35,11 @@ export interface RetentionRow {
 /** The report from what `retentionSql` returns. */
 export function retentionReport(rows: readonly Record<string, unknown>[]): RetentionRow[] {
   return rows.map((r) => {
-    const cohort = r.cohort instanceof Date ? r.cohort.toISOString().slice(0, 10) : String(r.cohort).slice(0, 10);
+    // A Date from another realm (a worker thread's rows) fails instanceof, so it is recognised by its tag.
+    const cohort =
+      Object.prototype.toString.call(r.cohort) === '[object Date]'
+        ? (r.cohort as Date).toISOString().slice(0, 10)
+        : String(r.cohort).slice(0, 10);
     const visitors = Number(r.visitors);
     return { cohort, offset: Number(r.period_offset), visitors, share_pct: Math.round((1000 * visitors) / Number(r.cohort_size)) / 10 };
   });

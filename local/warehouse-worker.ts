@@ -1,0 +1,82 @@
+/**
+ * Local mode's warehouse in a worker thread, seen from the main thread: a StatementExecutor for
+ * the dashboard and the commands, and the processors' `handle` for the consumers. PGlite and the
+ * aggregation run in the worker, so the collector on the main thread keeps answering while the
+ * processors work; the durable log stays the hand-off between them.
+ */
+import type { MSKEvent } from 'aws-lambda';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Row, StatementExecutor } from '../warehouse/executor';
+
+/** What the main thread asks of the worker. */
+export type ThreadRequest = { id: number } & Ask;
+
+/** A request without its id. */
+type Ask =
+  | { kind: 'handle'; processor: 'aggregator' | 'indexer'; event: MSKEvent }
+  | { kind: 'query'; sql: string }
+  | { kind: 'transaction'; sqls: readonly string[] }
+  | { kind: 'close' };
+
+/** The worker's answer to one request. */
+export type ThreadReply = { id: number; value?: unknown; error?: { message: string; code?: string } };
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+
+/** The warehouse worker of one data folder. */
+export class WarehouseWorker implements StatementExecutor {
+  private readonly pending = new Map<number, Pending>();
+  private next = 1;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (reply: ThreadReply) => {
+      const p = this.pending.get(reply.id);
+      if (!p) return;
+      this.pending.delete(reply.id);
+      if (reply.error) p.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
+      else p.resolve(reply.value);
+    });
+    worker.on('error', (err) => this.failAll(err));
+    worker.on('exit', (code) => this.failAll(new Error(`the warehouse worker exited (${code})`)));
+  }
+
+  /** Starts the worker and waits until its warehouse is open and migrated. */
+  static async open(dataDir: string): Promise<WarehouseWorker> {
+    const worker = new Worker(join(__dirname, 'warehouse-thread.js'), { workerData: { dataDir } });
+    const w = new WarehouseWorker(worker);
+    await new Promise<void>((resolve, reject) => w.pending.set(0, { resolve: () => resolve(), reject }));
+    return w;
+  }
+
+  /** Runs a processor's core on one batch in the worker. */
+  handle(processor: 'aggregator' | 'indexer', event: MSKEvent): Promise<void> {
+    return this.ask({ kind: 'handle', processor, event }) as Promise<void>;
+  }
+
+  query(sql: string): Promise<Row[]> {
+    return this.ask({ kind: 'query', sql }) as Promise<Row[]>;
+  }
+
+  async transaction(sqls: readonly string[]): Promise<void> {
+    await this.ask({ kind: 'transaction', sqls });
+  }
+
+  async close(): Promise<void> {
+    await this.ask({ kind: 'close' });
+    await this.worker.terminate();
+  }
+
+  private ask(request: Ask): Promise<unknown> {
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...request, id });
+    });
+  }
+
+  private failAll(err: Error): void {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+}
