@@ -11,7 +11,7 @@ import { eventsAndPlaces, keepRefused } from '../lambda/shared/refused';
 import type { StatementExecutor } from '../warehouse/executor';
 import { REPLAY_TOPIC, type Topics } from '../contract';
 import type { Processor } from './consumer';
-import type { WarehouseWorker } from './warehouse-worker';
+import type { ProcessorName, WarehouseWorker } from './warehouse-worker';
 import { storeRawEvents } from '../warehouse/raw-events';
 
 /**
@@ -70,10 +70,10 @@ export function localProcessors(db: StatementExecutor, topics: Topics, archive: 
 }
 
 /**
- * The same processors with the aggregator's and the indexer's cores in the warehouse worker
- * thread (running local mode): the consumers on the main thread only read the log and wait.
+ * The same processors with their cores in the warehouse worker thread (running local mode): the
+ * consumers on the main thread only read the log and wait.
  */
 export function threadedProcessors(worker: WarehouseWorker, topics: Topics, archive: ObjectStore): Processor[] {
-  const inWorker = (p: Processor): Processor => ({ ...p, handle: (event) => worker.handle(p.name as 'aggregator' | 'indexer', event) });
-  return [inWorker(aggregator(worker, topics, archive)), inWorker(indexer(worker, topics, archive)), archiver(archive, topics)];
+  const inWorker = (p: Processor): Processor => ({ ...p, handle: (event) => worker.handle(p.name as ProcessorName, event) });
+  return localProcessors(worker, topics, archive).map(inWorker);
 }

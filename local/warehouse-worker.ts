@@ -9,12 +9,15 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Row, StatementExecutor } from '../warehouse/executor';
 
+/** The processors whose cores run in the worker. */
+export type ProcessorName = 'aggregator' | 'indexer' | 'archiver';
+
 /** What the main thread asks of the worker. */
 export type ThreadRequest = { id: number } & Ask;
 
 /** A request without its id. */
 type Ask =
-  | { kind: 'handle'; processor: 'aggregator' | 'indexer'; event: MSKEvent }
+  | { kind: 'handle'; processor: ProcessorName; event: MSKEvent }
   | { kind: 'query'; sql: string }
   | { kind: 'transaction'; sqls: readonly string[] }
   | { kind: 'close' };
@@ -50,7 +53,7 @@ export class WarehouseWorker implements StatementExecutor {
   }
 
   /** Runs a processor's core on one batch in the worker. */
-  handle(processor: 'aggregator' | 'indexer', event: MSKEvent): Promise<void> {
+  handle(processor: ProcessorName, event: MSKEvent): Promise<void> {
     return this.ask({ kind: 'handle', processor, event }) as Promise<void>;
   }
 
