@@ -4,10 +4,14 @@
  */
 
 /** A result row, by column name. */
+import type { SqlValue } from './literal';
+
 export type Row = Record<string, unknown>;
 
 /** Runs SQL against the warehouse. */
 export interface StatementExecutor {
+  /** Bulk-loads rows into a table, where the warehouse has a faster way than INSERT (local mode's COPY). */
+  copyRows?(table: string, columns: readonly string[], rows: readonly SqlValue[][]): Promise<void>;
   /** Runs one statement and returns its rows (none for statements without a result set). */
   query(sql: string): Promise<Row[]>;
   /** Runs the statements in order as one transaction: all or nothing. At most {@link MAX_TRANSACTION_STATEMENTS}. */

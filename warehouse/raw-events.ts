@@ -19,7 +19,8 @@ import { unionSources, type ColumnDef } from './union';
 export const DEDUPE_WINDOW_MS = 24 * 3600e3;
 
 const DEFS: ColumnDef[] = COLUMNS.map((c) => [c.name, c.sqlType]);
-const NAMES = COLUMNS.map((c) => c.name).join(', ');
+const COLUMN_NAMES = COLUMNS.map((c) => c.name);
+const NAMES = COLUMN_NAMES.join(', ');
 const TIMESTAMPS = new Set(COLUMNS.flatMap((c, i) => (c.sqlType === 'TIMESTAMP' ? [i] : [])));
 
 /**
@@ -79,6 +80,7 @@ async function insert(executor: StatementExecutor, unique: readonly ClickEvent[]
         TIMESTAMPS.has(i) && typeof v === 'string' ? new Date(v).toISOString().replace('T', ' ').replace('Z', '') : v,
       ),
     );
+  if (executor.copyRows) return executor.copyRows('events', COLUMN_NAMES, rows);
   const statements = unionSources(DEFS, rows, MAX_STATEMENT_BYTES - 1000).map(
     (src) => `INSERT INTO events (${NAMES}) SELECT * FROM (${src}) AS s`,
   );

@@ -1,10 +1,13 @@
 /**
- * Local mode's indexes (its one difference from Redshift, for speed) change no result: the
- * StreamSets sample applied to a warehouse with them and to one without gives identical tables.
+ * Local mode's two differences from Redshift, both for speed, change no result: its indexes
+ * (the StreamSets sample gives identical tables with and without them), and its COPY of raw
+ * events (the same rows as the INSERT statements Redshift runs, hostile strings included).
  */
 import { applyBatch } from '../../lambda/aggregator/apply';
 import { createLocalIndexes, localIndexStatements } from '../../local/indexes';
+import type { StatementExecutor } from '../../warehouse/executor';
 import { storeRawEvents } from '../../warehouse/raw-events';
+import { sampleEvent } from '../support/examples';
 import { streamsetsEvents } from '../support/datasets';
 import { dumpAggregates, freshWarehouse, mskBatches, toLog } from '../support/warehouse';
 
@@ -33,4 +36,33 @@ describe('local warehouse indexes', () => {
     expect(indexed).toEqual(plain);
     expect(plain.raw).toHaveLength(new Set(events.map((e) => e.eventId)).size);
   }, 120_000);
+
+  it('store raw events with COPY exactly as the INSERT statements store them', async () => {
+    const hostile = ["'; DROP TABLE events; --", 'a,"b"\nc', 'back\\slash \\', 'nul\u0000byte', 'lone \uD800 surrogate', '', "O'Reilly"];
+    const events = [
+      ...streamsetsEvents().slice(0, 500),
+      ...hostile.map((h, i) =>
+        sampleEvent({
+          eventId: `00000000-0000-4000-8000-${String(900 + i).padStart(12, '0')}`,
+          eventName: h,
+          properties: { text: h },
+          page: { url: `https://x.example/${i}`, title: h, path: `/${h}` },
+        }),
+      ),
+    ];
+    const stored = async (copy: boolean) => {
+      const db = await freshWarehouse();
+      const executor: StatementExecutor = copy
+        ? db
+        : { query: (q) => db.query(q), transaction: (q) => db.transaction(q), close: () => db.close() };
+      expect(await storeRawEvents(executor, events)).toEqual([]);
+      const rows = await db.query('SELECT * FROM events ORDER BY event_id');
+      await db.close();
+      return rows;
+    };
+    const [inserted, copied] = [await stored(false), await stored(true)];
+    expect(copied).toEqual(inserted);
+    expect(copied).toHaveLength(events.length);
+    expect(copied.map((r) => r.event_name)).toEqual(expect.arrayContaining(["'; DROP TABLE events; --", '', 'nul\uFFFDbyte']));
+  });
 });
