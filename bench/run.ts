@@ -10,7 +10,10 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'tracker') benchTracker();
   if (!only || only === 'aggregator') await benchAggregator();
-  if (!only || only === 'freshness') await benchFreshness();
+  if (!only || only === 'freshness') {
+    await benchFreshness();
+    await benchFreshness(40, 2000);
+  }
   if (!only || only === 'collector') await benchCollector();
   if (!only || only === 'import') await benchImport();
   if (!only || only === 'local-ingest') await benchLocalIngest();
