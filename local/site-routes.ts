@@ -102,34 +102,28 @@ async function importBatch(req: IncomingMessage, res: ServerResponse, deps: Site
   }
 }
 
-/** `POST /api/replay?since=…&until=…`: `clickstream replay` while local mode runs (the log has one writer: this process). */
-async function replay(req: IncomingMessage, res: ServerResponse, url: URL, deps: SiteDeps): Promise<void> {
+/**
+ * A CLI command run by the running local mode (the only writer of its log and warehouse):
+ * same-origin only, its parameters read by `parse` (400 with the reason), its result as JSON
+ * (503 when a store fails).
+ */
+async function localCommand<P>(
+  req: IncomingMessage,
+  res: ServerResponse,
+  what: string,
+  parse: () => P,
+  run: (params: P) => Promise<unknown>,
+): Promise<void> {
   if (!fromSameOrigin(req))
-    return sendJson(res, 403, { error: 'replays are accepted from this machine only, not from web pages' }, HARDENED);
-  let range: TimeRange;
+    return sendJson(res, 403, { error: `${what} is accepted from this machine only, not from web pages` }, HARDENED);
+  let params: P;
   try {
-    range = parseRange(url.searchParams.get('since') ?? '', url.searchParams.get('until') ?? undefined, new Date());
+    params = parse();
   } catch (err) {
     return sendJson(res, 400, { error: (err as Error).message }, HARDENED);
   }
   try {
-    sendJson(res, 200, await deps.replay(range), HARDENED);
-  } catch (err) {
-    if (!res.destroyed) sendJson(res, 503, { error: (err as Error).message }, HARDENED);
-  }
-}
-
-/** `POST /api/forget?user=…` or `?party=…`: `clickstream forget` while local mode runs. */
-async function forgetPerson(req: IncomingMessage, res: ServerResponse, url: URL, deps: SiteDeps): Promise<void> {
-  if (!fromSameOrigin(req)) return sendJson(res, 403, { error: 'forget is accepted from this machine only, not from web pages' }, HARDENED);
-  let person: Person;
-  try {
-    person = personOf({ user: url.searchParams.get('user') ?? undefined, party: url.searchParams.get('party') ?? undefined });
-  } catch (err) {
-    return sendJson(res, 400, { error: (err as Error).message }, HARDENED);
-  }
-  try {
-    sendJson(res, 200, await deps.forget(person), HARDENED);
+    sendJson(res, 200, await run(params), HARDENED);
   } catch (err) {
     if (!res.destroyed) sendJson(res, 503, { error: (err as Error).message }, HARDENED);
   }
@@ -187,12 +181,13 @@ export function siteRoutes(deps: SiteDeps): (req: IncomingMessage, res: ServerRe
       void importBatch(req, res, deps);
       return true;
     }
+    const param = (name: string) => url.searchParams.get(name) ?? undefined;
     if (path === '/api/forget' && req.method === 'POST') {
-      void forgetPerson(req, res, url, deps);
+      void localCommand(req, res, 'forget', () => personOf({ user: param('user'), party: param('party') }), deps.forget);
       return true;
     }
     if (path === '/api/replay' && req.method === 'POST') {
-      void replay(req, res, url, deps);
+      void localCommand(req, res, 'replay', () => parseRange(param('since') ?? '', param('until'), new Date()), deps.replay);
       return true;
     }
     return false;

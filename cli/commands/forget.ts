@@ -3,7 +3,6 @@
  * store (warehouse raw events and memberships, the search index, the archive) and reports what
  * it removed; counters stay as anonymous counts. Local mode, or a deployed stack with --stack.
  */
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { S3Client } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { folderSource, s3Source } from '../../replay/object-sources';
 import { DataApiExecutor } from '../../warehouse/data-api';
 import { INDEX_PREFIX } from '../../contract';
 import { runningInstance } from '../instance';
+import { stackOutputs, STORAGE_STACK } from '../stack-outputs';
 
 export interface ForgetOptions {
   user?: string;
@@ -42,11 +42,8 @@ export function describe(report: ForgetReport, notes: string[] = []): string {
 }
 
 async function onAws(person: Person, o: ForgetOptions): Promise<string> {
-  const out = await new CloudFormationClient(o.region ? { region: o.region } : {}).send(new DescribeStacksCommand({ StackName: o.stack }));
-  const outputs = new Map((out.Stacks?.[0]?.Outputs ?? []).map((x) => [x.OutputKey, x.OutputValue]));
-  const [workgroupName, database, bucket] = ['RedshiftWorkgroup', 'RedshiftDatabase', 'ArchiveBucket'].map((k) => outputs.get(k));
-  if (!workgroupName || !database || !bucket)
-    throw new Error(`stack ${o.stack} lacks the storage outputs; is it the clickstream storage stack?`);
+  const outputs = await stackOutputs(o.stack!, ['RedshiftWorkgroup', 'RedshiftDatabase', 'ArchiveBucket'], STORAGE_STACK, o.region);
+  const [workgroupName, database, bucket] = ['RedshiftWorkgroup', 'RedshiftDatabase', 'ArchiveBucket'].map((k) => outputs.get(k)!);
   const db = new DataApiExecutor(new RedshiftDataClient(o.region ? { region: o.region } : {}), { workgroupName, database });
   const s3 = new S3Client(o.region ? { region: o.region } : {});
   const searchable = outputs.has('OpenSearchEndpoint');

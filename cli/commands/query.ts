@@ -1,5 +1,4 @@
 /** `clickstream query`: a named query on the local warehouse or on Redshift through the Data API. */
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { listQueries, renderQuery } from '../../warehouse/named-queries';
 import { openData } from '../../local/mode';
 import { formatRows, type OutputFormat } from '../format';
 import { runningInstance } from '../instance';
+import { stackOutputs, STORAGE_STACK } from '../stack-outputs';
 
 export interface QueryOptions {
   list?: boolean;
@@ -29,13 +29,8 @@ export interface QueryOptions {
 
 /** The workgroup and database a deployed stack reports in its outputs. */
 export async function stackTarget(stack: string, region?: string): Promise<Pick<RedshiftTarget, 'workgroupName' | 'database'>> {
-  const out = await new CloudFormationClient(region ? { region } : {}).send(new DescribeStacksCommand({ StackName: stack }));
-  const outputs = new Map((out.Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
-  const workgroupName = outputs.get('RedshiftWorkgroup');
-  const database = outputs.get('RedshiftDatabase');
-  if (!workgroupName || !database)
-    throw new Error(`stack ${stack} has no RedshiftWorkgroup/RedshiftDatabase outputs; is it the clickstream storage stack?`);
-  return { workgroupName, database };
+  const outputs = await stackOutputs(stack, ['RedshiftWorkgroup', 'RedshiftDatabase'], STORAGE_STACK, region);
+  return { workgroupName: outputs.get('RedshiftWorkgroup')!, database: outputs.get('RedshiftDatabase')! };
 }
 
 /** Where a query runs on Redshift: a workgroup or cluster, or a deployed stack's outputs. */

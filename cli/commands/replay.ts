@@ -7,7 +7,6 @@
  * The aggregator and the indexer keep the first copy of each event id, so replaying twice, or a
  * range that was never lost, changes no count.
  */
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { join } from 'node:path';
 import ora from 'ora';
@@ -20,6 +19,7 @@ import { replayLocal } from '../../local/replay';
 import { parseRange, type TimeRange } from '../../replay/range';
 import type { ReplayProgress } from '../../replay/replay';
 import { runningInstance } from '../instance';
+import { stackOutputs } from '../stack-outputs';
 
 export interface ReplayOptions {
   since?: string;
@@ -33,11 +33,8 @@ export interface ReplayOptions {
 
 /** The replayer function a deployed processing stack reports in its outputs. */
 async function replayerOf(stack: string, region?: string): Promise<string> {
-  const out = await new CloudFormationClient(region ? { region } : {}).send(new DescribeStacksCommand({ StackName: stack }));
-  const name = out.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'ReplayerFunction')?.OutputValue;
-  if (!name)
-    throw new Error(`stack ${stack} has no ReplayerFunction output; is it the clickstream processing stack (e.g. ClickstreamProcessing)?`);
-  return name;
+  const outputs = await stackOutputs(stack, ['ReplayerFunction'], 'the clickstream processing stack (e.g. ClickstreamProcessing)', region);
+  return outputs.get('ReplayerFunction')!;
 }
 
 /** Invokes the replayer until it says it is done, resuming where each invocation stopped. */

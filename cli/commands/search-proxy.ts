@@ -7,13 +7,13 @@
  */
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { readBody } from '../../collector/http';
 import { fromSameOrigin } from '../../local/site-routes';
+import { stackOutputs, STORAGE_STACK } from '../stack-outputs';
 
 /** Settings of the proxy. */
 export interface SearchProxyOptions {
@@ -48,11 +48,8 @@ export function regionOf(endpoint: string): string | undefined {
 
 /** The search endpoint a deployed storage stack reports. */
 export async function stackEndpoint(stack: string, region?: string): Promise<string> {
-  const out = await new CloudFormationClient(region ? { region } : {}).send(new DescribeStacksCommand({ StackName: stack }));
-  const endpoint = out.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'OpenSearchEndpoint')?.OutputValue;
-  if (!endpoint)
-    throw new Error(`stack ${stack} has no OpenSearchEndpoint output; is it the clickstream storage stack with search enabled?`);
-  return endpoint;
+  const outputs = await stackOutputs(stack, ['OpenSearchEndpoint'], `${STORAGE_STACK} with search enabled`, region);
+  return outputs.get('OpenSearchEndpoint')!;
 }
 
 /** Starts the proxy; resolves with the server once it listens on 127.0.0.1. */

@@ -3,24 +3,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { openData } from '../../local/mode';
 import { clickstream, freePort, ROOT, settled, startLocalMode } from '../support/cli';
 import { DATASETS, STREAMSETS_CSV, streamsetsExpected } from '../support/datasets';
 import { dumpAggregates } from '../support/warehouse';
+import { APACHE, importApache, withData } from '../support/local-data';
 
-const APACHE = join(DATASETS, 'elastic-apache-logs/apache_logs');
 const SNOWPLOW = join(DATASETS, 'snowplow-web-integration-fixture/snowplow_web_events.csv');
 const TIME = '2026-11-20T12:00:00Z';
-
-async function withData<T>(dir: string, read: (db: Awaited<ReturnType<typeof openData>>['db']) => Promise<T>): Promise<T> {
-  const { db, log } = await openData(dir);
-  try {
-    return await read(db);
-  } finally {
-    await log.close();
-    await db.close();
-  }
-}
 
 const sorted = (rows: Record<string, unknown>[], key: string, value: string) => rows.map((r) => [String(r[key]), Number(r[value])]).sort();
 
@@ -59,7 +48,7 @@ describe('clickstream import', () => {
 
   it('Apache combined log: every line, with sessions derived per IP and user agent', async () => {
     const dir = tmp();
-    const run = clickstream(['import', APACHE, '--format', 'apache-combined', '--site', 'http://www.semicomplete.com', '--data-dir', dir]);
+    const run = importApache(dir);
     expect(run.stdout).toBe(`imported 10000 events from ${APACHE}\n`);
     const lines = readFileSync(APACHE, 'utf8').trimEnd().split('\n');
     const status = new Map<string, number>();
@@ -86,16 +75,7 @@ describe('clickstream import', () => {
 
     // The same file again: the warehouse absorbs it, no count moves (the archive, a copy of the log, holds both runs).
     const before = await withData(dir, dumpAggregates);
-    const again = clickstream([
-      'import',
-      APACHE,
-      '--format',
-      'apache-combined',
-      '--site',
-      'http://www.semicomplete.com',
-      '--data-dir',
-      dir,
-    ]);
+    const again = importApache(dir);
     expect(again.stdout).toBe(`imported 10000 events from ${APACHE}\n`);
     expect(await withData(dir, dumpAggregates)).toEqual(before);
   });

@@ -8,24 +8,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocal, openData } from '../../local/mode';
+import { startLocal } from '../../local/mode';
 import { forgetInSearch } from '../../privacy/search';
 import { archivedLines } from '../support/archive';
 import { clickstream } from '../support/cli';
 import { quietLog } from '../support/collector';
 import { DATASETS } from '../support/datasets';
+import { withData } from '../support/local-data';
 
 const SNOWPLOW = join(DATASETS, 'snowplow-web-integration-fixture/snowplow_web_events.csv');
-
-async function withData<T>(dir: string, read: (db: Awaited<ReturnType<typeof openData>>['db']) => Promise<T>): Promise<T> {
-  const { db, log } = await openData(dir);
-  try {
-    return await read(db);
-  } finally {
-    await log.close();
-    await db.close();
-  }
-}
 
 describe('clickstream forget', () => {
   let dir: string;

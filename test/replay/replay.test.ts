@@ -6,29 +6,20 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { openData } from '../../local/mode';
 import { folderSource } from '../../replay/object-sources';
 import { replayArchive } from '../../replay/replay';
 import type { ClickEvent } from '../../contract';
 import { clickstream } from '../support/cli';
-import { DATASETS } from '../support/datasets';
+import { APACHE, importApache, withData } from '../support/local-data';
 import { dumpAggregates } from '../support/warehouse';
 
-const APACHE = join(DATASETS, 'elastic-apache-logs/apache_logs');
 const RANGE = ['--since', '2015-05-17', '--until', '2015-05-21'];
 
-async function snapshot(dir: string) {
-  const { db, log } = await openData(dir);
-  try {
-    return {
-      aggregates: await dumpAggregates(db),
-      events: Number((await db.query('SELECT COUNT(*) AS n FROM events'))[0].n),
-    };
-  } finally {
-    await log.close();
-    await db.close();
-  }
-}
+const snapshot = (dir: string) =>
+  withData(dir, async (db) => ({
+    aggregates: await dumpAggregates(db),
+    events: Number((await db.query('SELECT COUNT(*) AS n FROM events'))[0].n),
+  }));
 
 function files(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -50,16 +41,7 @@ describe('clickstream replay (local mode, from the archive)', () => {
   let reference: Awaited<ReturnType<typeof snapshot>>;
   beforeAll(async () => {
     original = tmp();
-    const run = clickstream([
-      'import',
-      APACHE,
-      '--format',
-      'apache-combined',
-      '--site',
-      'http://www.semicomplete.com',
-      '--data-dir',
-      original,
-    ]);
+    const run = importApache(original);
     expect(run.stdout).toContain('imported 10000 events');
     reference = await snapshot(original);
   }, 180_000);
