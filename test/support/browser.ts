@@ -1,27 +1,15 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import type { ClickEvent } from '../../contract';
+import { describeIf } from './requires';
 
 /** Debian's Chromium (installed by .ci/run), driven by playwright-core. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/**
- * `describe` for suites that need Chromium. Without it (a fresh machine after only `npm ci`) the
- * suite is skipped with a notice; CI sets REQUIRE_BROWSER=1, which turns a missing browser into
- * a failure instead, so the browser tests cannot silently stop running there.
- */
+/** `describe` for suites that need Chromium (see {@link describeIf}). */
 export function describeBrowser(name: string, fn: () => void): void {
-  if (existsSync(CHROMIUM)) return describe(name, fn);
-  if (process.env.REQUIRE_BROWSER === '1') {
-    describe(name, () =>
-      it('needs Chromium', () => {
-        throw new Error(`${CHROMIUM} not found: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-      }),
-    );
-    return;
-  }
-  process.stderr.write(`skipping "${name}": ${CHROMIUM} not found (apt-get install -y chromium, or bash .ci/run)\n`);
-  describe.skip(name, fn);
+  const missing = `${CHROMIUM} not found: apt-get install -y chromium (or set CHROMIUM_PATH)`;
+  describeIf(name, { present: existsSync(CHROMIUM), missing, require: 'REQUIRE_BROWSER' }, fn);
 }
 
 /**
