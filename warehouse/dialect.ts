@@ -4,11 +4,11 @@
  * the statements the processors run are byte-identical on both engines.
  */
 const TABLE_ATTRIBUTES =
-  /\)\s*\n?((?:\s*(?:DISTSTYLE\s+\w+|DISTKEY\s*\([^)]*\)|(?:COMPOUND\s+|INTERLEAVED\s+)?SORTKEY\s*\([^)]*\)))+)\s*;/gi;
+  /\)\s*\n?((?:\s*(?:DISTSTYLE\s+\w+|DISTKEY\s*\([^)]*\)|(?:COMPOUND\s+|INTERLEAVED\s+)?SORTKEY\s*\([^)]*\)))+)\s*(?=;|$)/gi;
 
-/** Redshift DDL → Postgres DDL. */
+/** Redshift DDL → Postgres DDL: a whole migration file, or one statement with or without its `;`. */
 export function toPostgres(sql: string): string {
-  return sql.replace(TABLE_ATTRIBUTES, ')\n;').replace(/\s+ENCODE\s+\w+/gi, '');
+  return sql.replace(TABLE_ATTRIBUTES, ')\n').replace(/\s+ENCODE\s+\w+/gi, '');
 }
 
 /** Splits a migration file into statements (our migrations keep `;` at line ends and no semicolons in strings). */

@@ -34,6 +34,8 @@ describe('migrations', () => {
   it('the dialect step removes only Redshift table attributes', () => {
     const redshift = 'CREATE TABLE t (\n  a INT NOT NULL\n)\nDISTKEY (a)\nSORTKEY (a);\nCREATE TABLE u (b INT)\nDISTSTYLE ALL;';
     expect(toPostgres(redshift)).toBe('CREATE TABLE t (\n  a INT NOT NULL\n)\n;\nCREATE TABLE u (b INT)\n;');
+    // One statement as the Data API receives it, split from its file and without the `;`.
+    expect(toPostgres('CREATE TABLE v (c INT ENCODE az64) DISTSTYLE AUTO SORTKEY (c)')).toBe('CREATE TABLE v (c INT)\n');
   });
 
   it('applies each migration once', async () => {
