@@ -6,7 +6,7 @@
  */
 import { planStatements } from '../lambda/aggregator/apply';
 import { decodeMskEvent, toMskEvent } from '../lambda/shared/msk-event';
-import { streamsetsEvents } from '../test/support/datasets';
+import { distinctCopies, streamsetsEvents } from '../test/support/datasets';
 import { toLog } from '../test/support/warehouse';
 
 /** What the parent prints. */
@@ -17,11 +17,7 @@ export interface CoreFigures {
 }
 
 function measure(): CoreFigures {
-  const base = streamsetsEvents();
-  const copies = Array.from({ length: 6 }, (_, i) =>
-    base.map((e) => ({ ...e, eventId: `${e.eventId.slice(0, 24)}${String(i).padStart(12, '0')}`, sessionId: `${e.sessionId}-${i}` })),
-  );
-  const log = toLog(copies.flat());
+  const log = toLog(distinctCopies(streamsetsEvents(), 6));
   const batches = [];
   for (let i = 0; i < log.length; i += 10000) batches.push(toMskEvent(log.slice(i, i + 10000)));
   let best = { decode: Infinity, plan: Infinity };

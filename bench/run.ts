@@ -1,5 +1,6 @@
 /** `npm run bench`: prints every figure with its target; ratios come from baselines measured in the same run. */
 import { benchAggregator } from './aggregator';
+import { benchAwsPath } from './aws-path';
 import { benchCollector } from './collector';
 import { benchFreshness } from './freshness';
 import { benchImport } from './import';
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   if (!only || only === 'collector') await benchCollector();
   if (!only || only === 'import') await benchImport();
   if (!only || only === 'local-ingest') await benchLocalIngest();
+  if (!only || only === 'aws-path') await benchAwsPath();
 }
 
 main().catch((err) => {

@@ -8,7 +8,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
-import { MAX_STATEMENT_BYTES } from '../warehouse/literal';
 import { MAX_TRANSACTION_STATEMENTS } from '../warehouse/executor';
 import type { DataApiModel } from './model';
 import type { PostgresServer } from './postgres';
@@ -47,6 +46,9 @@ class ApiError extends Error {
   }
 }
 
+/** The Data API's limit on one SQL text: 100 KB (our renderers keep a margin under it, warehouse/literal.ts). */
+const MAX_SQL_BYTES = 100 * 1024;
+
 /** Rows per GetStatementResult page (the real API pages by size; a small page exercises paging). */
 const PAGE_ROWS = 1000;
 
@@ -75,8 +77,8 @@ export async function startDataApi(pg: PostgresServer, model: DataApiModel): Pro
       throw new ApiError('ValidationException', 'Give exactly one of WorkgroupName and ClusterIdentifier');
     if (typeof input.Database !== 'string' || !input.Database) throw new ApiError('ValidationException', 'Database is required');
     for (const sql of sqls)
-      if (typeof sql !== 'string' || !sql.trim() || Buffer.byteLength(sql) > MAX_STATEMENT_BYTES)
-        throw new ApiError('ValidationException', `Each SQL statement must be 1 to ${MAX_STATEMENT_BYTES} bytes`);
+      if (typeof sql !== 'string' || !sql.trim() || Buffer.byteLength(sql) > MAX_SQL_BYTES)
+        throw new ApiError('ValidationException', `Each SQL statement must be 1 to ${MAX_SQL_BYTES} bytes`);
     if (active >= model.maxActiveStatements)
       throw new ApiError('ActiveStatementsExceededException', 'The number of active statements exceeds the limit');
     const id = `00000000-0000-4000-8000-${String(++next).padStart(12, '0')}`;

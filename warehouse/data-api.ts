@@ -58,7 +58,8 @@ const CONFLICT = /serializable isolation violation|concurrent transaction|1023/i
 
 const DEFAULTS: DataApiOptions = {
   pollMs: 50,
-  maxPollMs: 1000,
+  // Statements take about a second: a poll every 250 ms at most sees one done soon after it is (simulation/).
+  maxPollMs: 250,
   attempts: 6,
   backoffMs: 200,
   timeoutMs: 15 * 60 * 1000,

@@ -11,7 +11,7 @@
  */
 import { COLUMNS, eventToRow, type ClickEvent } from '../contract';
 import { firstOfEachId } from '../lambda/shared/unique';
-import { isDataError, type StatementExecutor } from './executor';
+import { isDataError, MAX_TRANSACTION_STATEMENTS, type StatementExecutor } from './executor';
 import { literal, MAX_STATEMENT_BYTES, type SqlValue } from './literal';
 import { unionSources, type ColumnDef } from './union';
 
@@ -58,11 +58,11 @@ async function storedIds(executor: StatementExecutor, events: readonly ClickEven
   const window = `received_timestamp >= ${timestamp(first - DEDUPE_WINDOW_MS)} AND received_timestamp <= ${timestamp(last + DEDUPE_WINDOW_MS)}`;
   const stored = new Set<string>();
   const per = Math.floor((MAX_STATEMENT_BYTES - 500) / 41);
-  for (let i = 0; i < events.length; i += per) {
-    const ids = events.slice(i, i + per).map((e) => literal(e.eventId));
-    for (const r of await executor.query(`SELECT event_id FROM events WHERE ${window} AND event_id IN (${ids.join(', ')})`))
-      stored.add(String(r.event_id).trim());
-  }
+  const queries: string[] = [];
+  for (let i = 0; i < events.length; i += per)
+    queries.push(`SELECT event_id FROM events WHERE ${window} AND event_id IN (${events.slice(i, i + per).map((e) => literal(e.eventId)).join(', ')})`);
+  // At once: on the Data API each query is a round trip of its own.
+  for (const rows of await Promise.all(queries.map((q) => executor.query(q)))) for (const r of rows) stored.add(String(r.event_id).trim());
   return stored;
 }
 
@@ -84,5 +84,8 @@ async function insert(executor: StatementExecutor, unique: readonly ClickEvent[]
   const statements = unionSources(DEFS, rows, MAX_STATEMENT_BYTES - 1000).map(
     (src) => `INSERT INTO events (${NAMES}) SELECT * FROM (${src}) AS s`,
   );
-  for (let i = 0; i < statements.length; i += 40) await executor.transaction(statements.slice(i, i + 40));
+  // Transactions of distinct ids cannot conflict with each other: they run at once.
+  const transactions: string[][] = [];
+  for (let i = 0; i < statements.length; i += MAX_TRANSACTION_STATEMENTS) transactions.push(statements.slice(i, i + MAX_TRANSACTION_STATEMENTS));
+  await Promise.all(transactions.map((t) => executor.transaction(t)));
 }

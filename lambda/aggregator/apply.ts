@@ -80,7 +80,11 @@ export async function applyBatch(
   setAside: SetAside = async () => undefined,
   now = new Date(),
 ): Promise<ApplyResult> {
-  const rows = await executor.query(readWatermarksSql(topic));
+  // An event's duplicates share its session key, hence its partition and its single writer, so
+  // reading the seen ids before the transaction cannot race with another writer. The watermarks
+  // and the seen ids are read at once: on the Data API each read is a round trip of its own.
+  const ids = batches.flatMap((b) => b.records.flatMap((r) => ('event' in r ? [r.event.eventId] : [])));
+  const [rows, ...seenRows] = await Promise.all([readWatermarksSql(topic), ...seenEventsSql(ids)].map((sql) => executor.query(sql)));
   const marks = new Map(rows.map((r) => [Number(r.kafka_partition), Number(r.next_offset)]));
   // Once a day, partition 0's writer forgets ids applied more than SEEN_EVENTS_DAYS ago (idempotent, so outside the transaction).
   const zero = rows.find((r) => Number(r.kafka_partition) === 0);
@@ -94,11 +98,7 @@ export async function applyBatch(
     result.replayed += b.records.length - records.length;
     return { ...b, records };
   });
-  // An event's duplicates share its session key, hence its partition and its single writer,
-  // so reading the seen ids before the transaction cannot race with another writer.
-  const ids = fresh.flatMap((b) => b.records.flatMap((r) => ('event' in r ? [r.event.eventId] : [])));
-  const seen = new Set<string>();
-  for (const sql of seenEventsSql(ids)) for (const row of await executor.query(sql)) seen.add(String(row.event_id).trim());
+  const seen = new Set(seenRows.flat().map((row) => String(row.event_id).trim()));
   await applyFresh({ executor, topic, now, result, setAside }, fresh, seen);
   return result;
 }

@@ -1,14 +1,14 @@
 /**
- * Aggregator Lambda: MSK batch → exactly-once aggregates in Redshift through the Data API, then
- * the batch's raw events (for funnels, paths, retention). Thin: decode, apply (pure planning +
- * one transaction per slice), store raw events, keep refused events, report.
+ * Aggregator Lambda: MSK batch → exactly-once aggregates in Redshift through the Data API, and
+ * beside them the batch's raw events (for funnels, paths, retention). Thin: decode, apply (pure
+ * planning + one transaction per slice) while storing raw events, keep refused events, report.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { MSKEvent } from 'aws-lambda';
-import { decodeMskEvent } from '../shared/msk-event';
+import { decodeMskEvent, type PartitionBatch } from '../shared/msk-event';
 import { requireEnv } from '../shared/env';
 import { s3Store } from '../shared/object-store';
 import { eventsAndPlaces, keepRefused } from '../shared/refused';
@@ -30,6 +30,26 @@ export const handler = async (event: MSKEvent): Promise<void> => {
   const batches = decodeMskEvent(event, 'aggregator');
   const { events, placeOf } = eventsAndPlaces(batches);
   const bad = batches.flatMap((b) => b.records).filter((r) => 'bad' in r).length;
+  // The aggregates and the raw events go to the warehouse side by side: they touch different
+  // tables, and each is idempotent on its own (watermarks; event ids), so a retried batch stores
+  // nothing twice whichever of them failed. Both are settled before the batch counts as done.
+  const [aggregates, raw] = await Promise.allSettled([applyTopics(batches, bad), storeRawEvents(executor, events)]);
+  if (aggregates.status === 'rejected') throw aggregates.reason;
+  if (raw.status === 'rejected') throw raw.reason;
+  // An event the warehouse refuses as a raw row is kept under bad/aggregator/.
+  await keepRefused(
+    badStore,
+    'aggregator',
+    'processing_failure',
+    raw.value.map((f) => ({ ...placeOf(f.event.eventId), ...f })),
+  );
+  metrics.addMetric('RawEventsRefused', MetricUnit.Count, raw.value.length);
+  metrics.addMetric('BadRecords', MetricUnit.Count, bad);
+  metrics.publishStoredMetrics();
+};
+
+/** Applies each topic's partitions (events, replay) to the aggregates, exactly once per offset. */
+async function applyTopics(batches: PartitionBatch[], bad: number): Promise<void> {
   for (const topic of new Set(batches.map((b) => b.topic))) {
     const result = await applyBatch(
       executor,
@@ -44,16 +64,4 @@ export const handler = async (event: MSKEvent): Promise<void> => {
     metrics.addMetric('DuplicateEvents', MetricUnit.Count, result.duplicates);
     metrics.addMetric('WarehouseTransactions', MetricUnit.Count, result.transactions);
   }
-  // Raw events for funnels, paths and retention: after the aggregates, idempotent by event id, so a
-  // retried batch stores nothing twice; an event the warehouse refuses is kept under bad/aggregator/.
-  const refused = await storeRawEvents(executor, events);
-  await keepRefused(
-    badStore,
-    'aggregator',
-    'processing_failure',
-    refused.map((f) => ({ ...placeOf(f.event.eventId), ...f })),
-  );
-  metrics.addMetric('RawEventsRefused', MetricUnit.Count, refused.length);
-  metrics.addMetric('BadRecords', MetricUnit.Count, bad);
-  metrics.publishStoredMetrics();
-};
+}

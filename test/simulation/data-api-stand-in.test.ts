@@ -53,7 +53,7 @@ describePostgres('Redshift Data API stand-in on PostgreSQL', () => {
 
   it("refuses what the API refuses, with the SDK's exception types", async () => {
     const client = clientFor(sim.api);
-    const tooLong = `SELECT '${'x'.repeat(100_001)}'`;
+    const tooLong = `SELECT '${'x'.repeat(102_400)}'`;
     await expect(client.send(new ExecuteStatementCommand({ Sql: tooLong, Database: sim.pg.database, WorkgroupName: 'w' }))).rejects.toThrow(
       ValidationException,
     );

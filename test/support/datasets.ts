@@ -52,3 +52,10 @@ export function streamsetsExpected() {
     total: rows.length,
   };
 }
+
+/** `events` `copies` times over, each copy with its own event ids and sessions (so none is a duplicate of another). */
+export function distinctCopies(events: readonly ClickEvent[], copies: number): ClickEvent[] {
+  return Array.from({ length: copies }, (_, i) =>
+    events.map((e) => ({ ...e, eventId: `${e.eventId.slice(0, 24)}${String(i).padStart(12, '0')}`, sessionId: `${e.sessionId}-${i}` })),
+  ).flat();
+}

@@ -4,6 +4,7 @@
  */
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { startDataApi, type DataApiStandIn } from '../../simulation/data-api-server';
+import { TEST_CREDENTIALS } from '../../simulation/credentials';
 import { INSTANT, type DataApiModel } from '../../simulation/model';
 import { postgresBinDir, startPostgres, type PostgresServer } from '../../simulation/postgres';
 import { DataApiExecutor, type DataApiOptions } from '../../warehouse/data-api';
@@ -15,8 +16,6 @@ export function describePostgres(name: string, fn: () => void): void {
   describeIf(name, { present: postgresBinDir() !== undefined, missing, require: 'REQUIRE_POSTGRES' }, fn);
 }
 
-/** Test credentials: the stand-in checks that calls are signed, not by whom. */
-export const TEST_CREDENTIALS = { accessKeyId: 'AKIDSIMULATION', secretAccessKey: 'simulation' };
 
 /** The SDK client pointed at a stand-in. */
 export function clientFor(api: DataApiStandIn): RedshiftDataClient {

@@ -1,0 +1,26 @@
+import { startPostgres } from '/work/main/simulation/postgres';
+import { startDataApi } from '/work/main/simulation/data-api-server';
+import { INSTANT } from '/work/main/simulation/model';
+import { bundleLambda, loadAggregator } from '/work/main/simulation/bundle';
+import { TopicLog, runMapping } from '/work/main/simulation/event-source-mapping';
+import { DataApiExecutor } from '/work/main/warehouse/data-api';
+import { migrate } from '/work/main/warehouse/migrations';
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { distinctCopies, streamsetsEvents } from '/work/main/test/support/datasets';
+(async () => {
+  const t0 = Date.now();
+  const pg = await startPostgres(); console.log('pg', Date.now() - t0);
+  const api = await startDataApi(pg, { ...INSTANT }); console.log('api');
+  const w = new DataApiExecutor(new RedshiftDataClient({ endpoint: api.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }), { workgroupName: 'w', database: pg.database }, { pollMs: 5 });
+  await migrate(w, 'redshift'); console.log('migrated', Date.now() - t0);
+  const bundle = bundleLambda('aggregator'); console.log('bundled', Date.now() - t0);
+  const handler = loadAggregator(bundle, api.endpoint, pg.database); console.log('loaded');
+  const log = new TopicLog('clickstream', 3);
+  log.append(distinctCopies(streamsetsEvents(), 1).slice(0, 3000)); log.end();
+  const t = setInterval(() => console.log(JSON.stringify(api.stats)), 2000);
+  const p = runMapping(log, handler, { batchSize: 1000, windowMs: 500 });
+  const m = await p;
+  clearInterval(t);
+  console.log(m, Date.now() - t0);
+  await w.close(); await api.close(); await pg.stop();
+})().catch((e) => { console.error('ERR', e); process.exit(1); });

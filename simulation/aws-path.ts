@@ -1,0 +1,92 @@
+/**
+ * One run of the AWS path, simulated: a PostgreSQL server with the Data API stand-in in front,
+ * the migrations applied through it, the bundled aggregator Lambda invoked by the event source
+ * mapping's pollers, and a producer filling the topic. Reports what a user and a bill care about.
+ */
+import type { ClickEvent } from '../contract';
+import { DataApiExecutor } from '../warehouse/data-api';
+import { migrate } from '../warehouse/migrations';
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { bundleLambda, loadAggregator } from './bundle';
+import { TEST_CREDENTIALS } from './credentials';
+import { startDataApi, type DataApiStats } from './data-api-server';
+import { runMapping, TopicLog, type MappingSettings, type MappingStats } from './event-source-mapping';
+import { watchFreshness } from './freshness-watch';
+import { INSTANT, type DataApiModel } from './model';
+import { startPostgres, type PostgresServer } from './postgres';
+
+/** What one run measured. */
+export interface AwsPathReport {
+  events: number;
+  /** From the first write to the last event visible. */
+  elapsedMs: number;
+  /** Freshness of every event (written → visible in the aggregate tables), sorted, ms. */
+  freshnessMs: number[];
+  /** Most events written but not yet visible at any watch tick. */
+  maxLag: number;
+  api: DataApiStats;
+  mapping: MappingStats;
+}
+
+/** A run: the model the stand-in follows, the mapping's batching, and a producer that fills the log and ends it. */
+export interface AwsPathRun {
+  model: Partial<DataApiModel>;
+  mapping: MappingSettings;
+  produce: (log: TopicLog) => Promise<void>;
+  /** Looks at the warehouse before it is removed (tests compare its tables). */
+  inspect?: (warehouse: DataApiExecutor, pg: PostgresServer) => Promise<void>;
+  /** The aggregator bundle; built once per process when left out. */
+  bundle?: string;
+}
+
+let built: string | undefined;
+
+/** Runs the simulation end to end; everything it started is stopped before it returns. */
+export async function simulateAwsPath(run: AwsPathRun): Promise<AwsPathReport> {
+  const bundle = run.bundle ?? (built ??= bundleLambda('aggregator'));
+  const pg = await startPostgres();
+  // Migrations go through the stand-in too, before the model's latency and faults apply.
+  const model: DataApiModel = { ...INSTANT };
+  const api = await startDataApi(pg, model);
+  const client = new RedshiftDataClient({ endpoint: api.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS });
+  const warehouse = new DataApiExecutor(client, { workgroupName: 'clickstream', database: pg.database }, { pollMs: 5, maxPollMs: 50 });
+  try {
+    await migrate(warehouse, 'redshift');
+    Object.assign(model, run.model);
+    Object.assign(api.stats, { calls: {}, throttled: 0, statements: 0, batches: 0, sqlBytes: 0, failed: 0, realConflicts: 0, injectedConflicts: 0 });
+    const handler = loadAggregator(bundle, api.endpoint, pg.database);
+    const log = new TopicLog('clickstream', 3);
+    const watch = await watchFreshness(pg, log);
+    let maxLag = 0;
+    const lagTimer = setInterval(() => (maxLag = Math.max(maxLag, watch.lag())), 100);
+    const start = Date.now();
+    const [mapping] = await Promise.all([runMapping(log, handler, run.mapping), run.produce(log)]);
+    const freshnessMs = (await watch.stop()).sort((a, b) => a - b);
+    clearInterval(lagTimer);
+    const report = { events: log.size, elapsedMs: Date.now() - start, freshnessMs, maxLag, api: structuredClone(api.stats), mapping };
+    Object.assign(model, INSTANT);
+    await run.inspect?.(warehouse, pg);
+    return report;
+  } finally {
+    await warehouse.close();
+    await api.close();
+    await pg.stop();
+  }
+}
+
+/** Writes `events` to the log at `rate` events/s in 50 ms steps, then ends it. */
+export async function produceAt(log: TopicLog, events: readonly ClickEvent[], rate: number): Promise<void> {
+  const step = Math.max(1, Math.round(rate / 20));
+  const start = Date.now();
+  for (let i = 0; i < events.length; i += step) {
+    log.append(events.slice(i, i + step));
+    const due = start + ((i + step) / rate) * 1000;
+    await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
+  }
+  log.end();
+}
+
+/** The value at quantile `q` of sorted samples. */
+export function quantile(sorted: readonly number[], q: number): number {
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
