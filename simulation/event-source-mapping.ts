@@ -4,7 +4,8 @@
  * poller per partition that invokes the handler with one batch at a time in the MSK event shape.
  * A batch closes when it holds `batchSize` records, when `windowMs` has passed since its first
  * record was there, or when the next record would pass the 6 MB invocation payload; a failed
- * invocation is retried with the same records until it succeeds, as the mapping does.
+ * invocation is retried with the same records until it succeeds, as the mapping does, and
+ * `redeliverRate` of the successful ones are delivered again.
  */
 import type { MSKEvent, MSKRecord } from 'aws-lambda';
 import { encodeEvent, partitionFor, type ClickEvent } from '../contract';
@@ -14,6 +15,13 @@ import type { MskHandler } from './bundle';
 export interface MappingSettings {
   batchSize: number;
   windowMs: number;
+  /**
+   * Share of invocations that did their work but are redelivered anyway, as when a function
+   * times out after its last write: the at-least-once delivery the handler must absorb. Default 0.
+   */
+  redeliverRate?: number;
+  /** Random source for redeliveries. */
+  random?: () => number;
 }
 
 /** Lambda's synchronous invocation payload limit. */
@@ -92,6 +100,8 @@ export interface MappingStats {
   invocations: number;
   /** Invocations that threw and were retried with the same records. */
   failedInvocations: number;
+  /** Successful invocations delivered again (see {@link MappingSettings.redeliverRate}). */
+  redelivered: number;
   /** Each distinct error a failed invocation threw, with how often. */
   errors: Record<string, number>;
   /** Records per successful invocation. */
@@ -137,6 +147,10 @@ async function pollPartition(log: TopicLog, p: number, handler: MskHandler, sett
       stats.invocations++;
       try {
         await handler(event);
+        if ((settings.random ?? Math.random)() < (settings.redeliverRate ?? 0)) {
+          stats.redelivered++;
+          continue;
+        }
         stats.invocationMs.push(Date.now() - t0);
         stats.batchSizes.push(n);
         break;
@@ -153,7 +167,7 @@ async function pollPartition(log: TopicLog, p: number, handler: MskHandler, sett
 
 /** Runs one poller per partition, concurrently, until the log has ended and every record was delivered. */
 export async function runMapping(log: TopicLog, handler: MskHandler, settings: MappingSettings): Promise<MappingStats> {
-  const stats: MappingStats = { invocations: 0, failedInvocations: 0, errors: {}, batchSizes: [], invocationMs: [] };
+  const stats: MappingStats = { invocations: 0, failedInvocations: 0, redelivered: 0, errors: {}, batchSizes: [], invocationMs: [] };
   await Promise.all(log.records.map((_, p) => pollPartition(log, p, handler, settings, stats)));
   return stats;
 }
