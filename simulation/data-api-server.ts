@@ -25,6 +25,10 @@ export interface DataApiStats {
   realConflicts: number;
   /** Serialization violations injected by the model. */
   injectedConflicts: number;
+  /** PostgreSQL's own execution time, summed over statements (waits for locks included), ms. */
+  executionMs: number;
+  /** Time with at least one statement submitted and not finished, ms: what a Serverless warehouse bills. */
+  busyMs: number;
 }
 
 /** A running stand-in. */
@@ -68,8 +72,11 @@ export async function startDataApi(pg: PostgresServer, model: DataApiModel): Pro
     failed: 0,
     realConflicts: 0,
     injectedConflicts: 0,
+    executionMs: 0,
+    busyMs: 0,
   };
   let active = 0;
+  let busySince = 0;
   let next = 0;
 
   const submit = (sqls: string[], batch: boolean, input: Record<string, unknown>) => {
@@ -93,14 +100,15 @@ export async function startDataApi(pg: PostgresServer, model: DataApiModel): Pro
       done: Promise.resolve(),
     };
     statements.set(id, s);
-    active++;
+    if (active++ === 0) busySince = Date.now();
     stats.statements += sqls.length;
     stats.batches += batch ? 1 : 0;
     stats.sqlBytes += sqls.reduce((n, q) => n + Buffer.byteLength(q), 0);
     s.done = runStatement(pool, model, s).finally(() => {
-      active--;
+      if (--active === 0) stats.busyMs += Date.now() - busySince;
       // Only DescribeStatement's QueryString still needs the text: keep its start, not megabytes of rows.
       s.sqls = s.sqls.map((q) => q.slice(0, 4096));
+      stats.executionMs += s.executionMs ?? 0;
       if (s.status !== 'FAILED') return;
       stats.failed++;
       if (s.injected) stats.injectedConflicts++;

@@ -134,7 +134,8 @@ async function pollPartition(log: TopicLog, p: number, handler: MskHandler, sett
     }
     const firstSeenAt = Date.now();
     let n: number;
-    while ((n = batchEnd(log, p, offset, settings, firstSeenAt)) === 0) await log.changed(Math.max(1, settings.windowMs - (Date.now() - firstSeenAt)));
+    while ((n = batchEnd(log, p, offset, settings, firstSeenAt)) === 0)
+      await log.changed(Math.max(1, settings.windowMs - (Date.now() - firstSeenAt)));
     const records = log.records[p].slice(offset, offset + n);
     const event: MSKEvent = {
       eventSource: 'aws:kafka',

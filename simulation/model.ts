@@ -7,10 +7,10 @@
  * A statement (ExecuteStatement, or a whole BatchExecuteStatement) goes through:
  * 1. the call's round trip (`callMs`, every API call, polls included);
  * 2. a queue before it starts (half of `latencyMs`): admission, compilation;
- * 3. its real execution on PostgreSQL, inside a transaction held open for the other half of
- *    `latencyMs` plus `msPerKiB` per KiB of SQL, so concurrent writers overlap for as long as
- *    they would on the warehouse and real serialization conflicts happen as often as the timing
- *    allows;
+ * 3. its real execution on PostgreSQL, inside a transaction held open until the other half of
+ *    `latencyMs` plus `msPerKiB` per KiB of SQL has passed (or longer, if PostgreSQL needed
+ *    longer), so concurrent writers overlap for as long as they would on the warehouse and real
+ *    serialization conflicts happen as often as the timing allows;
  * 4. COMMIT, or an injected serialization violation (`conflictRate` of transactions), which
  *    rolls it back as Redshift's error 1023 would.
  * Any API call is answered ThrottlingException with probability `throttleRate`; a submission

@@ -31,6 +31,8 @@ export interface Statement {
   results: (ResultSet | undefined)[];
   /** Index of the SQL that failed, for SubStatements. */
   failedAt?: number;
+  /** PostgreSQL's own time for the statements (locks waited for included), ms. */
+  executionMs?: number;
   /** True when the conflict was injected by the model rather than found by PostgreSQL. */
   injected?: boolean;
   /** Settles when the statement is done, whatever the outcome. */
@@ -78,14 +80,17 @@ export async function runStatement(pool: Pool, model: DataApiModel, s: Statement
   let at = 0;
   try {
     client = await pool.connect();
+    const began = Date.now();
     await client.query('BEGIN');
     for (; at < s.sqls.length; at++) {
       const r = await client.query({ text: toPostgres(s.sqls[at]), rowMode: 'array' });
       s.results[at] =
         r.fields.length > 0 ? { columns: r.fields.map((f) => ({ name: f.name, typeId: f.dataTypeID })), rows: r.rows } : undefined;
     }
-    await sleep(holdMs);
-    if (model.conflictRate > 0 && model.random() < model.conflictRate) {
+    s.executionMs = Date.now() - began;
+    // PostgreSQL's own time counts toward the modeled execution time, not on top of it.
+    await sleep(holdMs - s.executionMs);
+    if (model.conflictRate > 0 && s.sqls.some((q) => !/^\s*SELECT\b/i.test(q)) && model.random() < model.conflictRate) {
       s.injected = true;
       throw Object.assign(new Error(serializationViolation('injected by the simulation')), { injected: true });
     }

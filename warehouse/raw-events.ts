@@ -60,7 +60,12 @@ async function storedIds(executor: StatementExecutor, events: readonly ClickEven
   const per = Math.floor((MAX_STATEMENT_BYTES - 500) / 41);
   const queries: string[] = [];
   for (let i = 0; i < events.length; i += per)
-    queries.push(`SELECT event_id FROM events WHERE ${window} AND event_id IN (${events.slice(i, i + per).map((e) => literal(e.eventId)).join(', ')})`);
+    queries.push(
+      `SELECT event_id FROM events WHERE ${window} AND event_id IN (${events
+        .slice(i, i + per)
+        .map((e) => literal(e.eventId))
+        .join(', ')})`,
+    );
   // At once: on the Data API each query is a round trip of its own.
   for (const rows of await Promise.all(queries.map((q) => executor.query(q)))) for (const r of rows) stored.add(String(r.event_id).trim());
   return stored;
@@ -86,6 +91,7 @@ async function insert(executor: StatementExecutor, unique: readonly ClickEvent[]
   );
   // Transactions of distinct ids cannot conflict with each other: they run at once.
   const transactions: string[][] = [];
-  for (let i = 0; i < statements.length; i += MAX_TRANSACTION_STATEMENTS) transactions.push(statements.slice(i, i + MAX_TRANSACTION_STATEMENTS));
+  for (let i = 0; i < statements.length; i += MAX_TRANSACTION_STATEMENTS)
+    transactions.push(statements.slice(i, i + MAX_TRANSACTION_STATEMENTS));
   await Promise.all(transactions.map((t) => executor.transaction(t)));
 }

@@ -8,7 +8,8 @@
  * behind it is found; that record is set aside (returned in `poisoned`, for the bad stream) and
  * its offset passes the watermark, so no single record can stop a partition.
  *
- * One writer per partition is assumed (the ESM runs at most one batch per partition at a time).
+ * One writer per partition is assumed (the ESM runs at most one batch per partition at a time);
+ * the partitions' writers take turns on a lock (sql/migrations/V004) instead of aborting each other.
  */
 import { badEvent, type ClickEvent } from '../../contract';
 import type { DecodedRecord, PartitionBatch } from '../shared/msk-event';
@@ -66,6 +67,8 @@ export function planStatements(
     }
   }
   const statements = [
+    // Writers take turns (sql/migrations/V004): shared rows would otherwise make them abort each other.
+    'LOCK aggregate_writers',
     ...aggregate(events, now.toISOString().slice(0, 10)).flatMap(tableStatements),
     ...watermarkStatements(topic, next, now),
   ];
