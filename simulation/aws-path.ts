@@ -11,15 +11,27 @@ import { bundleLambda, loadAggregator } from './bundle';
 import { TEST_CREDENTIALS } from './credentials';
 import { startDataApi, type DataApiStats } from './data-api-server';
 import { runMapping, TopicLog, type MappingSettings, type MappingStats } from './event-source-mapping';
-import { watchFreshness } from './freshness-watch';
+import { watchFreshness, type Visibility } from './freshness-watch';
 import { INSTANT, type DataApiModel } from './model';
 import { startPostgres, type PostgresServer } from './postgres';
 
 /** What one run measured. */
 export interface AwsPathReport {
   events: number;
+  /** Events written but never made visible (a run stopped by `drainMs`). */
+  undelivered: number;
   /** From the first write to the last event visible. */
   elapsedMs: number;
+  /**
+   * Events made visible per second while the producer wrote, after a warm-up of a quarter of
+   * that time: about the offered rate when the path keeps up, its capacity when it falls behind.
+   */
+  sustainedPerSecond: number;
+  /**
+   * True when the backlog did not grow: events written in the last fifth of the run became
+   * visible about as fast (p50 within 1.5 × + 1 s) as those written in the second fifth.
+   */
+  keptUp: boolean;
   /** Freshness of every event (written → visible in the aggregate tables), sorted, ms. */
   freshnessMs: number[];
   /** Most events written but not yet visible at any watch tick. */
@@ -35,6 +47,8 @@ export interface AwsPathRun {
   produce: (log: TopicLog) => Promise<void>;
   /** Looks at the warehouse before it is removed (tests compare its tables). */
   inspect?: (warehouse: DataApiExecutor, pg: PostgresServer) => Promise<void>;
+  /** Stop delivering this long after the producer ended, leaving the rest undelivered (default: deliver everything). */
+  drainMs?: number;
   /** The aggregator bundle; built once per process when left out. */
   bundle?: string;
 }
@@ -71,10 +85,27 @@ export async function simulateAwsPath(run: AwsPathRun): Promise<AwsPathReport> {
     let maxLag = 0;
     const lagTimer = setInterval(() => (maxLag = Math.max(maxLag, watch.lag())), 100);
     const start = Date.now();
-    const [mapping] = await Promise.all([runMapping(log, handler, run.mapping), run.produce(log)]);
-    const freshnessMs = (await watch.stop()).sort((a, b) => a - b);
+    let halt: NodeJS.Timeout | undefined;
+    const produced = run.produce(log).then(() => {
+      if (run.drainMs !== undefined) halt = setTimeout(() => (log.halted = true), run.drainMs);
+    });
+    const [mapping] = await Promise.all([runMapping(log, handler, run.mapping), produced]);
+    clearTimeout(halt);
+    const seen = await watch.stop();
     clearInterval(lagTimer);
-    const report = { events: log.size, elapsedMs: Date.now() - start, freshnessMs, maxLag, api: structuredClone(api.stats), mapping };
+    const from = start + (log.endedAt - start) / 4;
+    const during = seen.filter((v) => v.visibleAt >= from && v.visibleAt <= log.endedAt).length;
+    const report = {
+      events: log.size,
+      undelivered: log.size - seen.length,
+      keptUp: keptUp(seen, start, log.endedAt),
+      elapsedMs: Date.now() - start,
+      sustainedPerSecond: (during / Math.max(1, log.endedAt - from)) * 1000,
+      freshnessMs: seen.map((v) => v.freshnessMs).sort((a, b) => a - b),
+      maxLag,
+      api: structuredClone(api.stats),
+      mapping,
+    };
     Object.assign(model, INSTANT);
     await run.inspect?.(warehouse, pg);
     return report;
@@ -83,6 +114,19 @@ export async function simulateAwsPath(run: AwsPathRun): Promise<AwsPathReport> {
     await api.close();
     await pg.stop();
   }
+}
+
+function keptUp(seen: readonly Visibility[], start: number, end: number): boolean {
+  const fifth = (end - start) / 5;
+  const p50Written = (from: number, to: number) =>
+    quantile(
+      seen
+        .filter((v) => v.visibleAt - v.freshnessMs >= from && v.visibleAt - v.freshnessMs < to)
+        .map((v) => v.freshnessMs)
+        .sort((a, b) => a - b),
+      0.5,
+    );
+  return p50Written(end - fifth, end) <= 1.5 * p50Written(start + fifth, start + 2 * fifth) + 1000;
 }
 
 /** Writes `events` to the log at `rate` events/s in 50 ms steps, then ends it. */

@@ -34,6 +34,10 @@ export class TopicLog {
   readonly records: MSKRecord[][];
   readonly writtenAt: number[][];
   private ended = false;
+  /** Set to stop the pollers after their current batch, delivered or not (a bench's time limit). */
+  halted = false;
+  /** When the producer ended the log (ms since the epoch), 0 while it writes. */
+  endedAt = 0;
   private waiting: (() => void)[] = [];
 
   constructor(
@@ -68,6 +72,7 @@ export class TopicLog {
   /** No more records: pollers stop once they have delivered everything. */
   end(): void {
     this.ended = true;
+    this.endedAt = Date.now();
     this.wake();
   }
 
@@ -128,6 +133,7 @@ function batchEnd(log: TopicLog, p: number, from: number, settings: MappingSetti
 async function pollPartition(log: TopicLog, p: number, handler: MskHandler, settings: MappingSettings, stats: MappingStats): Promise<void> {
   let offset = 0;
   for (;;) {
+    if (log.halted) return;
     while (offset >= log.records[p].length) {
       if (log.isEnded) return;
       await log.changed(1000);

@@ -9,11 +9,17 @@ import { Client } from 'pg';
 import type { TopicLog } from './event-source-mapping';
 import type { PostgresServer } from './postgres';
 
-/** A running watch: `stop()` returns each event's freshness in ms (every record, in no set order). */
+/** When one event became visible, and how long after it was written. */
+export interface Visibility {
+  visibleAt: number;
+  freshnessMs: number;
+}
+
+/** A running watch: `stop()` returns every record's visibility, in no set order. */
 export interface FreshnessWatch {
   /** Records not yet visible, now. */
   lag(): number;
-  stop(): Promise<number[]>;
+  stop(): Promise<Visibility[]>;
 }
 
 /** Starts watching `log`'s topic. */
@@ -23,7 +29,7 @@ export async function watchFreshness(pg: PostgresServer, log: TopicLog, everyMs 
   // A serializable reader would take part in the writers' conflict checks and abort some of them.
   await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED');
   const visible = log.records.map(() => 0);
-  const samples: number[] = [];
+  const samples: Visibility[] = [];
   let running = true;
   const poll = async () => {
     const { rows } = await client.query<{ kafka_partition: number; next_offset: string }>(
@@ -34,7 +40,7 @@ export async function watchFreshness(pg: PostgresServer, log: TopicLog, everyMs 
     for (const r of rows) {
       const p = Number(r.kafka_partition);
       const next = Number(r.next_offset);
-      for (let o = visible[p]; o < next; o++) samples.push(now - log.writtenAt[p][o]);
+      for (let o = visible[p]; o < next; o++) samples.push({ visibleAt: now, freshnessMs: now - log.writtenAt[p][o] });
       visible[p] = Math.max(visible[p], next);
     }
   };

@@ -431,7 +431,7 @@ describe('processing', () => {
     for (const m of mappings) {
       expect(m.Properties).toMatchObject({
         StartingPosition: 'TRIM_HORIZON',
-        BatchSize: 1000,
+        BatchSize: 5000,
         ProvisionedPollerConfig: { MinimumPollers: 1, PollerGroupName: 'ClickstreamProcessing-pollers' },
         MaximumRetryAttempts: 10,
         BisectBatchOnFunctionError: true,

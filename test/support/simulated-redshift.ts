@@ -16,7 +16,6 @@ export function describePostgres(name: string, fn: () => void): void {
   describeIf(name, { present: postgresBinDir() !== undefined, missing, require: 'REQUIRE_POSTGRES' }, fn);
 }
 
-
 /** The SDK client pointed at a stand-in. */
 export function clientFor(api: DataApiStandIn): RedshiftDataClient {
   return new RedshiftDataClient({ endpoint: api.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS });

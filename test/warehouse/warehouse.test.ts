@@ -41,7 +41,12 @@ describe('migrations', () => {
   it('applies each migration once', async () => {
     const db = await PgliteExecutor.open();
     try {
-      expect(await migrate(db, 'postgres')).toEqual(['V001__raw_events.sql', 'V002__aggregates.sql', 'V003__sites_bots_users.sql', 'V004__aggregate_writer_lock.sql']);
+      expect(await migrate(db, 'postgres')).toEqual([
+        'V001__raw_events.sql',
+        'V002__aggregates.sql',
+        'V003__sites_bots_users.sql',
+        'V004__aggregate_writer_lock.sql',
+      ]);
       expect(await migrate(db, 'postgres')).toEqual([]);
     } finally {
       await db.close();
