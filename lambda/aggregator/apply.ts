@@ -11,12 +11,14 @@
  * One writer per partition is assumed (the ESM runs at most one batch per partition at a time);
  * the partitions' writers take turns on a lock (sql/migrations/V004) instead of aborting each other.
  */
+import { randomUUID } from 'node:crypto';
 import { badEvent, type ClickEvent } from '../../contract';
 import type { DecodedRecord, PartitionBatch } from '../shared/msk-event';
 import type { Refused } from '../shared/refused';
 import { isDataError, MAX_TRANSACTION_STATEMENTS, type StatementExecutor } from '../../warehouse/executor';
-import { aggregate } from './aggregate';
-import { pruneSeenEventsSql, readWatermarksSql, seenEventsSql, tableStatements, watermarkStatements } from './sql';
+import { aggregate, type TableRows } from './aggregate';
+import { mergeStatement, pruneSeenEventsSql, readWatermarksSql, seenEventsSql, watermarkStatements } from './sql';
+import { clearStatements, stagedColumns, stagedRow, stagedSource, stageOf, stageStatements, writerOf } from './stage';
 import { SEEN_EVENTS_DAYS } from './tables';
 
 /** The UTC day of a timestamp as the warehouse returns it (a Date, or `YYYY-MM-DD HH:MM:SS` text). */
@@ -40,16 +42,30 @@ export interface ApplyResult {
 /** Keeps a refused event (on the bad stream) before the watermark passes it. */
 export type SetAside = (refused: Refused) => Promise<void>;
 
+/** A batch's plan: the rows to stage, and the transaction that merges them and moves the watermark. */
+export interface Plan {
+  /** The tables with rows in this batch. */
+  tables: TableRows[];
+  writer: string;
+  /** The locked transaction: merges from staging, the writer's staged rows deleted (when they fit), the watermark. */
+  statements: string[];
+  /** The deletes of staged rows that did not fit the transaction's 40 statements, run after it. */
+  after: string[];
+  applied: number;
+  duplicates: number;
+}
+
 /**
- * The statements for a set of fresh records: aggregates (including the ids now seen), then the
- * watermark. `alreadySeen` holds ids applied by earlier batches.
+ * Plans a set of fresh records staged under `batchId`: aggregates (including the ids now seen),
+ * then the watermark. `alreadySeen` holds ids applied by earlier batches.
  */
 export function planStatements(
   topic: string,
   batches: PartitionBatch[],
   now: Date,
   alreadySeen: ReadonlySet<string> = new Set(),
-): { statements: string[]; applied: number; duplicates: number } {
+  batchId = 'plan',
+): Plan {
   const seen = new Set<string>(alreadySeen);
   const events: ClickEvent[] = [];
   let duplicates = 0;
@@ -66,13 +82,43 @@ export function planStatements(
       }
     }
   }
-  const statements = [
+  const tables = aggregate(events, now.toISOString().slice(0, 10)).filter((t) => t.rows.length > 0);
+  const writer = writerOf(topic, [...next.keys()]);
+  const merges = [
     // Writers take turns (sql/migrations/V004): shared rows would otherwise make them abort each other.
     'LOCK aggregate_writers',
-    ...aggregate(events, now.toISOString().slice(0, 10)).flatMap(tableStatements),
-    ...watermarkStatements(topic, next, now),
+    ...tables.map((t) => mergeStatement(t, stagedSource(t, batchId))),
   ];
-  return { statements, applied: events.length, duplicates };
+  const clears = clearStatements(tables, writer);
+  const watermark = watermarkStatements(topic, next, now);
+  const fits = merges.length + clears.length + watermark.length <= MAX_TRANSACTION_STATEMENTS;
+  return {
+    tables,
+    writer,
+    statements: [...merges, ...(fits ? clears : []), ...watermark],
+    after: fits ? [] : clears,
+    applied: events.length,
+    duplicates,
+  };
+}
+
+/** Stages a plan's rows under `batchId`: COPY where the warehouse has it, else INSERT transactions at once. */
+async function stage(executor: StatementExecutor, plan: Plan, batchId: string): Promise<string[]> {
+  if (executor.copyRows) {
+    for (const t of plan.tables)
+      await executor.copyRows(
+        stageOf(t.spec.table),
+        stagedColumns(t),
+        t.rows.map((r) => stagedRow(plan.writer, batchId, r)),
+      );
+    return [];
+  }
+  const sqls = stageStatements(plan.tables, plan.writer, batchId);
+  const transactions: string[][] = [];
+  for (let i = 0; i < sqls.length; i += MAX_TRANSACTION_STATEMENTS) transactions.push(sqls.slice(i, i + MAX_TRANSACTION_STATEMENTS));
+  // Appends under a batch id of their own: they cannot conflict with each other or with other writers.
+  await Promise.all(transactions.map((t) => executor.transaction(t)));
+  return sqls;
 }
 
 /** Applies decoded partitions of one topic. */
@@ -119,9 +165,11 @@ async function applyFresh(run: Run, batches: PartitionBatch[], seen: ReadonlySet
   const { executor, topic, result } = run;
   const total = batches.reduce((n, b) => n + b.records.length, 0);
   if (total === 0) return;
-  const plan = planStatements(topic, batches, run.now, seen);
-  if (plan.statements.length > MAX_TRANSACTION_STATEMENTS && total > 1) return applyHalves(run, batches, seen);
+  const batchId = randomUUID();
+  const plan = planStatements(topic, batches, run.now, seen, batchId);
+  let staged: string[];
   try {
+    staged = await stage(executor, plan, batchId);
     await executor.transaction(plan.statements);
   } catch (err) {
     if (!isDataError(err)) throw err;
@@ -142,11 +190,13 @@ async function applyFresh(run: Run, batches: PartitionBatch[], seen: ReadonlySet
     const marker = { offset: r.offset, bad: badEvent('processing_failure', refused.reason, 'aggregator', '') };
     return applyFresh(run, [{ ...b, records: [marker] }], seen);
   }
+  if (plan.after.length > 0) await executor.transaction(plan.after);
+  const sent = [...staged, ...plan.statements, ...plan.after];
   result.applied += plan.applied;
   result.duplicates += plan.duplicates;
   result.transactions++;
-  result.statements += plan.statements.length;
-  result.sqlBytes += plan.statements.reduce((n, s) => n + Buffer.byteLength(s), 0);
+  result.statements += sent.length;
+  result.sqlBytes += sent.reduce((n, s) => n + Buffer.byteLength(s), 0);
 }
 
 /** Applies the first half, then the second with the first half's ids counted as seen. */

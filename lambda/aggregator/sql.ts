@@ -1,11 +1,9 @@
 /**
- * Renders a batch's aggregate rows as Redshift SQL (also valid Postgres 15+): MERGE for
- * counters and state, anti-join INSERT for memberships, and the offset watermark. Rows are
- * inlined as a UNION ALL subquery (Redshift accepts no VALUES list in FROM) and chunked so each
- * statement stays under the Data API's 100 KB limit.
+ * Renders a batch's aggregate SQL for Redshift (also valid Postgres 15+): MERGE for counters
+ * and state, anti-join INSERT for memberships (each from the batch's staged rows, stage.ts), the
+ * offset watermark, and the reads before them.
  */
 import { literal, MAX_STATEMENT_BYTES } from '../../warehouse/literal';
-import { unionSources as sources } from '../../warehouse/union';
 import type { TableRows } from './aggregate';
 import type { PickGroup } from './tables';
 
@@ -15,26 +13,20 @@ function pickCondition(table: string, g: PickGroup): string {
   return `(${t} IS NULL OR (${s} IS NOT NULL AND (${s} ${op} ${t} OR (${s} = ${t} AND s.${g.id} ${op} ${table}.${g.id}))))`;
 }
 
-/** The statements that apply one table's rows. */
-export function tableStatements({ spec, columns, rows }: TableRows): string[] {
+/** The statement that applies one table's rows, read from `src` (a query yielding the table's row columns). */
+export function mergeStatement({ spec, columns }: Pick<TableRows, 'spec' | 'columns'>, src: string): string {
   const names = columns.map(([n]) => n);
   const insert = `INSERT (${names.join(', ')}) VALUES (${names.map((n) => `s.${n}`).join(', ')})`;
-  const budget = MAX_STATEMENT_BYTES - 2000;
   const t = spec.table;
   switch (spec.kind) {
     case 'counter': {
       const on = spec.keys.map(([k]) => `${t}.${k} = s.${k}`).join(' AND ');
       const set = spec.counts.map((c) => `${c} = ${t}.${c} + s.${c}`).join(', ');
-      return sources(columns, rows, budget).map(
-        (src) => `MERGE INTO ${t} USING (${src}) AS s ON ${on} WHEN MATCHED THEN UPDATE SET ${set} WHEN NOT MATCHED THEN ${insert}`,
-      );
+      return `MERGE INTO ${t} USING (${src}) AS s ON ${on} WHEN MATCHED THEN UPDATE SET ${set} WHEN NOT MATCHED THEN ${insert}`;
     }
     case 'membership': {
       const on = names.map((n) => `m.${n} = s.${n}`).join(' AND ');
-      return sources(columns, rows, budget).map(
-        (src) =>
-          `INSERT INTO ${t} (${names.join(', ')}) SELECT ${names.map((n) => `s.${n}`).join(', ')} FROM (${src}) AS s LEFT JOIN ${t} AS m ON ${on} WHERE m.${names[0]} IS NULL`,
-      );
+      return `INSERT INTO ${t} (${names.join(', ')}) SELECT ${names.map((n) => `s.${n}`).join(', ')} FROM (${src}) AS s LEFT JOIN ${t} AS m ON ${on} WHERE m.${names[0]} IS NULL`;
     }
     case 'state': {
       const [key] = spec.key;
@@ -45,10 +37,7 @@ export function tableStatements({ spec, columns, rows }: TableRows): string[] {
           return [g.at, g.id, ...g.values.map(([n]) => n)].map((c) => `${c} = CASE WHEN ${cond} THEN s.${c} ELSE ${t}.${c} END`);
         }),
       ];
-      return sources(columns, rows, budget).map(
-        (src) =>
-          `MERGE INTO ${t} USING (${src}) AS s ON ${t}.${key} = s.${key} WHEN MATCHED THEN UPDATE SET ${sets.join(', ')} WHEN NOT MATCHED THEN ${insert}`,
-      );
+      return `MERGE INTO ${t} USING (${src}) AS s ON ${t}.${key} = s.${key} WHEN MATCHED THEN UPDATE SET ${sets.join(', ')} WHEN NOT MATCHED THEN ${insert}`;
     }
   }
 }

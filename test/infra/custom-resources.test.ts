@@ -51,7 +51,9 @@ describe('migration custom resource', () => {
     const result = await migrateHandler(cfnEvent('Create', props));
     expect(result).toEqual({
       PhysicalResourceId: 'clickstream-migrations-clickstream',
-      Data: { Applied: 'V001__raw_events.sql,V002__aggregates.sql,V003__sites_bots_users.sql,V004__aggregate_writer_lock.sql' },
+      Data: {
+        Applied: 'V001__raw_events.sql,V002__aggregates.sql,V003__sites_bots_users.sql,V004__aggregate_writer_lock.sql,V005__staging.sql',
+      },
     });
     const batches = redshift.commandCalls(BatchExecuteStatementCommand).map((c) => c.args[0].input);
     for (const b of batches) expect(b).toMatchObject({ WorkgroupName: 'wg', Database: 'clickstream', SecretArn: props.SecretArn });

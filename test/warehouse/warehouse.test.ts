@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COLUMNS, SCHEMA_VERSION, type ClickEvent } from '../../contract';
 import { applyBatch } from '../../lambda/aggregator/apply';
-import { toPostgres } from '../../warehouse/dialect';
+import { splitStatements, toPostgres } from '../../warehouse/dialect';
 import { migrate } from '../../warehouse/migrations';
+import { stagingTablesDdl } from '../../lambda/aggregator/stage';
 import { listQueries, parseSince, renderQuery } from '../../warehouse/named-queries';
 import { PgliteExecutor } from '../../warehouse/pglite';
 import { freshWarehouse, mskBatches, toLog } from '../support/warehouse';
@@ -31,6 +32,11 @@ describe('migrations', () => {
     }
   });
 
+  it('V005 creates exactly the staging tables the aggregator writes to, one per table spec', () => {
+    const file = readFileSync(join(__dirname, '../../sql/migrations/V005__staging.sql'), 'utf8');
+    expect(splitStatements(file)).toEqual(stagingTablesDdl());
+  });
+
   it('the dialect step removes only Redshift table attributes', () => {
     const redshift = 'CREATE TABLE t (\n  a INT NOT NULL\n)\nDISTKEY (a)\nSORTKEY (a);\nCREATE TABLE u (b INT)\nDISTSTYLE ALL;';
     expect(toPostgres(redshift)).toBe('CREATE TABLE t (\n  a INT NOT NULL\n)\n;\nCREATE TABLE u (b INT)\n;');
@@ -46,6 +52,7 @@ describe('migrations', () => {
         'V002__aggregates.sql',
         'V003__sites_bots_users.sql',
         'V004__aggregate_writer_lock.sql',
+        'V005__staging.sql',
       ]);
       expect(await migrate(db, 'postgres')).toEqual([]);
     } finally {
