@@ -5,7 +5,6 @@
  * Only the raw batches stay in memory between rounds, as in a Lambda; the best round counts.
  */
 import { planStatements } from '../lambda/aggregator/apply';
-import { stageStatements } from '../lambda/aggregator/stage';
 import { decodeMskEvent, toMskEvent } from '../lambda/shared/msk-event';
 import { distinctCopies, streamsetsEvents } from '../test/support/datasets';
 import { toLog } from '../test/support/warehouse';
@@ -29,8 +28,7 @@ function measure(): CoreFigures {
       const t0 = process.hrtime.bigint();
       const decoded = decodeMskEvent(b, 'bench');
       const t1 = process.hrtime.bigint();
-      const planned = planStatements('clickstream', decoded, new Date(), new Set(), 'bench');
-      stageStatements(planned.tables, planned.writer, 'bench');
+      planStatements('clickstream', decoded, new Date());
       plan += Number(process.hrtime.bigint() - t1);
       decode += Number(t1 - t0);
     }

@@ -38,9 +38,10 @@ export class PgliteExecutor implements StatementExecutor {
   }
 
   /**
-   * Bulk-loads rows with COPY: local mode's faster path for raw events (Redshift gets the same
-   * rows as INSERT statements). Values are stored as the SQL literals would store them
-   * (`storable`), so both paths give the same table (test/local/indexes.test.ts).
+   * Bulk-loads rows with COPY: local mode's faster path for raw events and the aggregator's
+   * staged rows (Redshift gets the same rows as INSERT statements). Values are stored as the SQL
+   * literals would store them (`storable`), so both paths give the same tables
+   * (test/local/indexes.test.ts; test/simulation/aggregator-aws-path.test.ts).
    */
   async copyRows(table: string, columns: readonly string[], rows: readonly SqlValue[][]): Promise<void> {
     if (rows.length === 0) return;

@@ -2,7 +2,9 @@
  * Applies a batch to the warehouse exactly once per Kafka offset: records below a partition's
  * watermark are skipped, and the aggregates and the new watermark commit in one transaction.
  * A batch whose SQL needs more than 40 statements is split by offset into smaller transactions,
- * each carrying its own watermark, so a crash between them loses and repeats nothing.
+ * each carrying its own watermark, so a crash between them loses and repeats nothing. Locally
+ * the rows are staged with COPY first (stage.ts), so the transaction is one set-based statement
+ * per table.
  *
  * A transaction the warehouse refuses because of its data is bisected until the one record
  * behind it is found; that record is set aside (returned in `poisoned`, for the bad stream) and
@@ -17,8 +19,8 @@ import type { DecodedRecord, PartitionBatch } from '../shared/msk-event';
 import type { Refused } from '../shared/refused';
 import { isDataError, MAX_TRANSACTION_STATEMENTS, type StatementExecutor } from '../../warehouse/executor';
 import { aggregate, type TableRows } from './aggregate';
-import { mergeStatement, pruneSeenEventsSql, readWatermarksSql, seenEventsSql, watermarkStatements } from './sql';
-import { clearStatements, stagedColumns, stagedRow, stagedSource, stageOf, stageStatements, writerOf } from './stage';
+import { mergeStatement, pruneSeenEventsSql, readWatermarksSql, seenEventsSql, tableStatements, watermarkStatements } from './sql';
+import { clearStatements, stagedColumns, stagedRow, stagedSource, stageOf, writerOf } from './stage';
 import { SEEN_EVENTS_DAYS } from './tables';
 
 /** The UTC day of a timestamp as the warehouse returns it (a Date, or `YYYY-MM-DD HH:MM:SS` text). */
@@ -42,12 +44,12 @@ export interface ApplyResult {
 /** Keeps a refused event (on the bad stream) before the watermark passes it. */
 export type SetAside = (refused: Refused) => Promise<void>;
 
-/** A batch's plan: the rows to stage, and the transaction that merges them and moves the watermark. */
+/** A batch's plan: the transaction that applies its rows and moves the watermark (and, staged, the rows to stage first). */
 export interface Plan {
   /** The tables with rows in this batch. */
   tables: TableRows[];
   writer: string;
-  /** The locked transaction: merges from staging, the writer's staged rows deleted (when they fit), the watermark. */
+  /** The locked transaction: merges (rows inlined, or from staging with the writer's staged rows deleted when they fit), the watermark. */
   statements: string[];
   /** The deletes of staged rows that did not fit the transaction's 40 statements, run after it. */
   after: string[];
@@ -56,15 +58,16 @@ export interface Plan {
 }
 
 /**
- * Plans a set of fresh records staged under `batchId`: aggregates (including the ids now seen),
- * then the watermark. `alreadySeen` holds ids applied by earlier batches.
+ * Plans a set of fresh records: aggregates (including the ids now seen), then the watermark.
+ * `alreadySeen` holds ids applied by earlier batches. With `stagedAs`, the merges read the rows
+ * staged under that batch id (local mode's COPY path, stage.ts); without it, rows are inlined.
  */
 export function planStatements(
   topic: string,
   batches: PartitionBatch[],
   now: Date,
   alreadySeen: ReadonlySet<string> = new Set(),
-  batchId = 'plan',
+  stagedAs?: string,
 ): Plan {
   const seen = new Set<string>(alreadySeen);
   const events: ClickEvent[] = [];
@@ -87,9 +90,9 @@ export function planStatements(
   const merges = [
     // Writers take turns (sql/migrations/V004): shared rows would otherwise make them abort each other.
     'LOCK aggregate_writers',
-    ...tables.map((t) => mergeStatement(t, stagedSource(t, batchId))),
+    ...(stagedAs === undefined ? tables.flatMap(tableStatements) : tables.map((t) => mergeStatement(t, stagedSource(t, stagedAs)))),
   ];
-  const clears = clearStatements(tables, writer);
+  const clears = stagedAs === undefined ? [] : clearStatements(tables, writer);
   const watermark = watermarkStatements(topic, next, now);
   const fits = merges.length + clears.length + watermark.length <= MAX_TRANSACTION_STATEMENTS;
   return {
@@ -102,23 +105,14 @@ export function planStatements(
   };
 }
 
-/** Stages a plan's rows under `batchId`: COPY where the warehouse has it, else INSERT transactions at once. */
-async function stage(executor: StatementExecutor, plan: Plan, batchId: string): Promise<string[]> {
-  if (executor.copyRows) {
-    for (const t of plan.tables)
-      await executor.copyRows(
-        stageOf(t.spec.table),
-        stagedColumns(t),
-        t.rows.map((r) => stagedRow(plan.writer, batchId, r)),
-      );
-    return [];
-  }
-  const sqls = stageStatements(plan.tables, plan.writer, batchId);
-  const transactions: string[][] = [];
-  for (let i = 0; i < sqls.length; i += MAX_TRANSACTION_STATEMENTS) transactions.push(sqls.slice(i, i + MAX_TRANSACTION_STATEMENTS));
-  // Appends under a batch id of their own: they cannot conflict with each other or with other writers.
-  await Promise.all(transactions.map((t) => executor.transaction(t)));
-  return sqls;
+/** Bulk-loads a plan's rows into the staging tables under `batchId` (local mode's COPY, stage.ts). */
+async function stage(copyRows: NonNullable<StatementExecutor['copyRows']>, plan: Plan, batchId: string): Promise<void> {
+  for (const t of plan.tables)
+    await copyRows(
+      stageOf(t.spec.table),
+      stagedColumns(t),
+      t.rows.map((r) => stagedRow(plan.writer, batchId, r)),
+    );
 }
 
 /** Applies decoded partitions of one topic. */
@@ -165,11 +159,14 @@ async function applyFresh(run: Run, batches: PartitionBatch[], seen: ReadonlySet
   const { executor, topic, result } = run;
   const total = batches.reduce((n, b) => n + b.records.length, 0);
   if (total === 0) return;
-  const batchId = randomUUID();
+  // Where the warehouse bulk-loads (local mode), rows are staged with COPY and merged set-based;
+  // through the Data API they are inlined, as staging would cost a round trip more than it saves.
+  const copyRows = executor.copyRows?.bind(executor);
+  const batchId = copyRows ? randomUUID() : undefined;
   const plan = planStatements(topic, batches, run.now, seen, batchId);
-  let staged: string[];
+  if (plan.statements.length > MAX_TRANSACTION_STATEMENTS && total > 1) return applyHalves(run, batches, seen);
   try {
-    staged = await stage(executor, plan, batchId);
+    if (copyRows && batchId) await stage(copyRows, plan, batchId);
     await executor.transaction(plan.statements);
   } catch (err) {
     if (!isDataError(err)) throw err;
@@ -191,7 +188,7 @@ async function applyFresh(run: Run, batches: PartitionBatch[], seen: ReadonlySet
     return applyFresh(run, [{ ...b, records: [marker] }], seen);
   }
   if (plan.after.length > 0) await executor.transaction(plan.after);
-  const sent = [...staged, ...plan.statements, ...plan.after];
+  const sent = [...plan.statements, ...plan.after];
   result.applied += plan.applied;
   result.duplicates += plan.duplicates;
   result.transactions++;

@@ -1,9 +1,11 @@
 /**
  * Renders a batch's aggregate SQL for Redshift (also valid Postgres 15+): MERGE for counters
- * and state, anti-join INSERT for memberships (each from the batch's staged rows, stage.ts), the
- * offset watermark, and the reads before them.
+ * and state, anti-join INSERT for memberships, and the offset watermark. Rows are inlined as a
+ * UNION ALL subquery (Redshift accepts no VALUES list in FROM) and chunked so each statement
+ * stays under the Data API's 100 KB limit; locally they are read from staging (stage.ts).
  */
 import { literal, MAX_STATEMENT_BYTES } from '../../warehouse/literal';
+import { unionSources } from '../../warehouse/union';
 import type { TableRows } from './aggregate';
 import type { PickGroup } from './tables';
 
@@ -11,6 +13,11 @@ function pickCondition(table: string, g: PickGroup): string {
   const op = g.pick === 'min' ? '<' : '>';
   const [t, s] = [`${table}.${g.at}`, `s.${g.at}`];
   return `(${t} IS NULL OR (${s} IS NOT NULL AND (${s} ${op} ${t} OR (${s} = ${t} AND s.${g.id} ${op} ${table}.${g.id}))))`;
+}
+
+/** The statements that apply one table's rows, inlined as UNION ALL subqueries under the Data API's size limit. */
+export function tableStatements(t: TableRows): string[] {
+  return unionSources(t.columns, t.rows, MAX_STATEMENT_BYTES - 2000).map((src) => mergeStatement(t, src));
 }
 
 /** The statement that applies one table's rows, read from `src` (a query yielding the table's row columns). */

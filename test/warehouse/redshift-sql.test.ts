@@ -1,6 +1,5 @@
 import { encodeEvent } from '../../contract';
 import { planStatements } from '../../lambda/aggregator/apply';
-import { stageStatements } from '../../lambda/aggregator/stage';
 import { decodeMskEvent, toMskEvent } from '../../lambda/shared/msk-event';
 import { splitStatements } from '../../warehouse/dialect';
 import { readMigrations } from '../../warehouse/migrations';
@@ -33,11 +32,8 @@ function allRedshiftSql(): [string, string][] {
     const { key, value } = encodeEvent(e);
     return { topic: 'clickstream', partition: 0, offset, timestamp: 0, key, value };
   });
-  const plan = planStatements('clickstream', decodeMskEvent(toMskEvent(log), 'test'), new Date(), new Set(), 'b1');
-  const batch = [...stageStatements(plan.tables, plan.writer, 'b1'), ...plan.statements, ...plan.after].map((s, i): [string, string] => [
-    `batch#${i + 1}`,
-    s,
-  ]);
+  const plan = planStatements('clickstream', decodeMskEvent(toMskEvent(log), 'test'), new Date());
+  const batch = plan.statements.map((s, i): [string, string] => [`batch#${i + 1}`, s]);
   const queries = listQueries().map((q): [string, string] => [`query ${q.name}`, renderQuery(q.name, { site: 'shop' })]);
   const analyses = [
     ['funnel', { steps: ['/', '/product/*', 'event:purchase'] }],
