@@ -68,18 +68,7 @@ export async function simulateAwsPath(run: AwsPathRun): Promise<AwsPathReport> {
   try {
     await migrate(warehouse, 'redshift');
     Object.assign(model, run.model);
-    Object.assign(api.stats, {
-      calls: {},
-      throttled: 0,
-      statements: 0,
-      batches: 0,
-      sqlBytes: 0,
-      failed: 0,
-      realConflicts: 0,
-      injectedConflicts: 0,
-      executionMs: 0,
-      busyMs: 0,
-    });
+    api.resetStats();
     const handler = loadAggregator(bundle, api.endpoint, pg.database);
     const log = new TopicLog('clickstream', 3);
     const watch = await watchFreshness(pg, log);

@@ -31,11 +31,29 @@ export interface DataApiStats {
   busyMs: number;
 }
 
+/** Nothing seen yet. */
+function emptyStats(): DataApiStats {
+  return {
+    calls: {},
+    throttled: 0,
+    statements: 0,
+    batches: 0,
+    sqlBytes: 0,
+    failed: 0,
+    realConflicts: 0,
+    injectedConflicts: 0,
+    executionMs: 0,
+    busyMs: 0,
+  };
+}
+
 /** A running stand-in. */
 export interface DataApiStandIn {
   /** The URL to give the SDK client as `endpoint`. */
   endpoint: string;
   stats: DataApiStats;
+  /** Starts counting afresh (after a setup such as the migrations). */
+  resetStats(): void;
   close(): Promise<void>;
 }
 
@@ -63,18 +81,7 @@ export async function startDataApi(pg: PostgresServer, model: DataApiModel): Pro
   // An idle connection the server ends (at shutdown) is not a statement's failure.
   pool.on('error', () => undefined);
   const statements = new Map<string, Statement>();
-  const stats: DataApiStats = {
-    calls: {},
-    throttled: 0,
-    statements: 0,
-    batches: 0,
-    sqlBytes: 0,
-    failed: 0,
-    realConflicts: 0,
-    injectedConflicts: 0,
-    executionMs: 0,
-    busyMs: 0,
-  };
+  const stats = emptyStats();
   let active = 0;
   let busySince = 0;
   let next = 0;
@@ -183,6 +190,7 @@ export async function startDataApi(pg: PostgresServer, model: DataApiModel): Pro
   return {
     endpoint: `http://127.0.0.1:${port}`,
     stats,
+    resetStats: () => void Object.assign(stats, emptyStats()),
     close: async () => {
       await Promise.all([...statements.values()].map((s) => s.done));
       server.closeAllConnections();
