@@ -13,14 +13,13 @@
  * One writer per partition is assumed (the ESM runs at most one batch per partition at a time);
  * the partitions' writers take turns on a lock (sql/migrations/V004) instead of aborting each other.
  */
-import { randomUUID } from 'node:crypto';
 import { badEvent, type ClickEvent } from '../../contract';
 import type { DecodedRecord, PartitionBatch } from '../shared/msk-event';
 import type { Refused } from '../shared/refused';
 import { isDataError, MAX_TRANSACTION_STATEMENTS, type StatementExecutor } from '../../warehouse/executor';
 import { aggregate, type TableRows } from './aggregate';
 import { mergeStatement, pruneSeenEventsSql, readWatermarksSql, seenEventsSql, tableStatements, watermarkStatements } from './sql';
-import { clearStatements, stagedColumns, stagedRow, stagedSource, stageOf, writerOf } from './stage';
+import { clearStatement, stagedColumns, stagedSource, stageOf, writerOf } from './stage';
 import { SEEN_EVENTS_DAYS } from './tables';
 
 /** The UTC day of a timestamp as the warehouse returns it (a Date, or `YYYY-MM-DD HH:MM:SS` text). */
@@ -49,25 +48,23 @@ export interface Plan {
   /** The tables with rows in this batch. */
   tables: TableRows[];
   writer: string;
-  /** The locked transaction: merges (rows inlined, or from staging with the writer's staged rows deleted when they fit), the watermark. */
+  /** The locked transaction: the merges (rows inlined, or read from staging), then the watermark. */
   statements: string[];
-  /** The deletes of staged rows that did not fit the transaction's 40 statements, run after it. */
-  after: string[];
   applied: number;
   duplicates: number;
 }
 
 /**
  * Plans a set of fresh records: aggregates (including the ids now seen), then the watermark.
- * `alreadySeen` holds ids applied by earlier batches. With `stagedAs`, the merges read the rows
- * staged under that batch id (local mode's COPY path, stage.ts); without it, rows are inlined.
+ * `alreadySeen` holds ids applied by earlier batches. With `staged`, the merges read the rows
+ * from staging (local mode's COPY path, stage.ts); without it, rows are inlined.
  */
 export function planStatements(
   topic: string,
   batches: PartitionBatch[],
   now: Date,
   alreadySeen: ReadonlySet<string> = new Set(),
-  stagedAs?: string,
+  staged = false,
 ): Plan {
   const seen = new Set<string>(alreadySeen);
   const events: ClickEvent[] = [];
@@ -87,32 +84,25 @@ export function planStatements(
   }
   const tables = aggregate(events, now.toISOString().slice(0, 10)).filter((t) => t.rows.length > 0);
   const writer = writerOf(topic, [...next.keys()]);
-  const merges = [
+  const statements = [
     // Writers take turns (sql/migrations/V004): shared rows would otherwise make them abort each other.
     'LOCK aggregate_writers',
-    ...(stagedAs === undefined ? tables.flatMap(tableStatements) : tables.map((t) => mergeStatement(t, stagedSource(t, stagedAs)))),
+    ...(staged ? tables.map((t) => mergeStatement(t, stagedSource(t, writer))) : tables.flatMap(tableStatements)),
+    ...watermarkStatements(topic, next, now),
   ];
-  const clears = stagedAs === undefined ? [] : clearStatements(tables, writer);
-  const watermark = watermarkStatements(topic, next, now);
-  const fits = merges.length + clears.length + watermark.length <= MAX_TRANSACTION_STATEMENTS;
-  return {
-    tables,
-    writer,
-    statements: [...merges, ...(fits ? clears : []), ...watermark],
-    after: fits ? [] : clears,
-    applied: events.length,
-    duplicates,
-  };
+  return { tables, writer, statements, applied: events.length, duplicates };
 }
 
-/** Bulk-loads a plan's rows into the staging tables under `batchId` (local mode's COPY, stage.ts). */
-async function stage(copyRows: NonNullable<StatementExecutor['copyRows']>, plan: Plan, batchId: string): Promise<void> {
-  for (const t of plan.tables)
+/** Bulk-loads a plan's rows into the staging tables, replacing the writer's earlier rows (local mode's COPY, stage.ts). */
+async function stage(executor: StatementExecutor, copyRows: NonNullable<StatementExecutor['copyRows']>, plan: Plan): Promise<void> {
+  for (const t of plan.tables) {
+    await executor.query(clearStatement(t, plan.writer));
     await copyRows(
       stageOf(t.spec.table),
       stagedColumns(t),
-      t.rows.map((r) => stagedRow(plan.writer, batchId, r)),
+      t.rows.map((r) => [plan.writer, ...r]),
     );
+  }
 }
 
 /** Applies decoded partitions of one topic. */
@@ -162,11 +152,10 @@ async function applyFresh(run: Run, batches: PartitionBatch[], seen: ReadonlySet
   // Where the warehouse bulk-loads (local mode), rows are staged with COPY and merged set-based;
   // through the Data API they are inlined, as staging would cost a round trip more than it saves.
   const copyRows = executor.copyRows?.bind(executor);
-  const batchId = copyRows ? randomUUID() : undefined;
-  const plan = planStatements(topic, batches, run.now, seen, batchId);
+  const plan = planStatements(topic, batches, run.now, seen, copyRows !== undefined);
   if (plan.statements.length > MAX_TRANSACTION_STATEMENTS && total > 1) return applyHalves(run, batches, seen);
   try {
-    if (copyRows && batchId) await stage(copyRows, plan, batchId);
+    if (copyRows) await stage(executor, copyRows, plan);
     await executor.transaction(plan.statements);
   } catch (err) {
     if (!isDataError(err)) throw err;
@@ -187,13 +176,11 @@ async function applyFresh(run: Run, batches: PartitionBatch[], seen: ReadonlySet
     const marker = { offset: r.offset, bad: badEvent('processing_failure', refused.reason, 'aggregator', '') };
     return applyFresh(run, [{ ...b, records: [marker] }], seen);
   }
-  if (plan.after.length > 0) await executor.transaction(plan.after);
-  const sent = [...plan.statements, ...plan.after];
   result.applied += plan.applied;
   result.duplicates += plan.duplicates;
   result.transactions++;
-  result.statements += sent.length;
-  result.sqlBytes += sent.reduce((n, s) => n + Buffer.byteLength(s), 0);
+  result.statements += plan.statements.length;
+  result.sqlBytes += plan.statements.reduce((n, s) => n + Buffer.byteLength(s), 0);
 }
 
 /** Applies the first half, then the second with the first half's ids counted as seen. */

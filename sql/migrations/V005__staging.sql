@@ -1,11 +1,10 @@
--- Staging tables, one per aggregate table (lambda/aggregator/stage.ts, which also renders this
--- DDL; a test keeps the two equal). A batch's pre-aggregated rows land here first, outside the
--- writers' lock, and are merged set-based inside it: the lock is held for the merges alone.
--- Rows are tagged with their writer (topic partition) and attempt; the writer's merge deletes them.
+-- Staging tables, one per aggregate table (lambda/aggregator/stage.ts renders this DDL; a test
+-- keeps the two equal). Local mode loads each batch's pre-aggregated rows here with COPY and
+-- merges them set-based. Through the Data API the rows are inlined in the merges instead (staging
+-- costs a round trip more than it saves there), so on Redshift these tables stay empty.
 
 CREATE TABLE IF NOT EXISTS stage_seen_events (
   writer VARCHAR(128),
-  batch_id VARCHAR(128),
   event_id VARCHAR(65535),
   day DATE
 )
@@ -13,7 +12,6 @@ DISTSTYLE EVEN;
 
 CREATE TABLE IF NOT EXISTS stage_traffic_hourly (
   writer VARCHAR(128),
-  batch_id VARCHAR(128),
   hour TIMESTAMP,
   site VARCHAR(65535),
   is_bot BOOLEAN,
@@ -24,7 +22,6 @@ DISTSTYLE EVEN;
 
 CREATE TABLE IF NOT EXISTS stage_page_views_daily (
   writer VARCHAR(128),
-  batch_id VARCHAR(128),
   day DATE,
   host VARCHAR(65535),
   path VARCHAR(65535),
@@ -36,7 +33,6 @@ DISTSTYLE EVEN;
 
 CREATE TABLE IF NOT EXISTS stage_referrers_daily (
   writer VARCHAR(128),
-  batch_id VARCHAR(128),
   day DATE,
   referrer_host VARCHAR(65535),
   referrer_medium VARCHAR(65535),
@@ -48,7 +44,6 @@ DISTSTYLE EVEN;
 
 CREATE TABLE IF NOT EXISTS stage_campaigns_daily (
   writer VARCHAR(128),
-  batch_id VARCHAR(128),
   day DATE,
   source VARCHAR(65535),
   medium VARCHAR(65535),
@@ -62,7 +57,6 @@ DISTSTYLE EVEN;
 
 CREATE TABLE IF NOT EXISTS stage_devices_daily (
   writer VARCHAR(128),
-  batch_id VARCHAR(128),
   day DATE,
   device_type VARCHAR(65535),
   browser VARCHAR(65535),
@@ -76,7 +70,6 @@ DISTSTYLE EVEN;
 
 CREATE TABLE IF NOT EXISTS stage_countries_daily (
   writer VARCHAR(128),
-  batch_id VARCHAR(128),
   day DATE,
   country VARCHAR(65535),
   site VARCHAR(65535),
@@ -88,7 +81,6 @@ DISTSTYLE EVEN;
 
 CREATE TABLE IF NOT EXISTS stage_custom_events_daily (
   writer VARCHAR(128),
-  batch_id VARCHAR(128),
   day DATE,
   event_type VARCHAR(65535),
   event_name VARCHAR(65535),
@@ -100,7 +92,6 @@ DISTSTYLE EVEN;
 
 CREATE TABLE IF NOT EXISTS stage_brands_daily (
   writer VARCHAR(128),
-  batch_id VARCHAR(128),
   day DATE,
   brand VARCHAR(65535),
   site VARCHAR(65535),
@@ -113,7 +104,6 @@ DISTSTYLE EVEN;
 
 CREATE TABLE IF NOT EXISTS stage_http_status_daily (
   writer VARCHAR(128),
-  batch_id VARCHAR(128),
   day DATE,
   http_status INTEGER,
   site VARCHAR(65535),
@@ -124,7 +114,6 @@ DISTSTYLE EVEN;
 
 CREATE TABLE IF NOT EXISTS stage_session_action_urls (
   writer VARCHAR(128),
-  batch_id VARCHAR(128),
   session_id VARCHAR(65535),
   action VARCHAR(65535),
   url VARCHAR(65535),
@@ -137,7 +126,6 @@ DISTSTYLE EVEN;
 
 CREATE TABLE IF NOT EXISTS stage_hourly_sessions (
   writer VARCHAR(128),
-  batch_id VARCHAR(128),
   hour TIMESTAMP,
   session_id VARCHAR(65535),
   site VARCHAR(65535),
@@ -147,7 +135,6 @@ DISTSTYLE EVEN;
 
 CREATE TABLE IF NOT EXISTS stage_hourly_visitors (
   writer VARCHAR(128),
-  batch_id VARCHAR(128),
   hour TIMESTAMP,
   party_id VARCHAR(65535),
   site VARCHAR(65535),
@@ -157,7 +144,6 @@ DISTSTYLE EVEN;
 
 CREATE TABLE IF NOT EXISTS stage_page_visitors_daily (
   writer VARCHAR(128),
-  batch_id VARCHAR(128),
   day DATE,
   host VARCHAR(65535),
   path VARCHAR(65535),
@@ -169,7 +155,6 @@ DISTSTYLE EVEN;
 
 CREATE TABLE IF NOT EXISTS stage_ip_sessions (
   writer VARCHAR(128),
-  batch_id VARCHAR(128),
   client_ip VARCHAR(65535),
   session_id VARCHAR(65535),
   site VARCHAR(65535),
@@ -179,7 +164,6 @@ DISTSTYLE EVEN;
 
 CREATE TABLE IF NOT EXISTS stage_user_parties (
   writer VARCHAR(128),
-  batch_id VARCHAR(128),
   user_id VARCHAR(65535),
   party_id VARCHAR(65535),
   site VARCHAR(65535),
@@ -189,7 +173,6 @@ DISTSTYLE EVEN;
 
 CREATE TABLE IF NOT EXISTS stage_bots_daily (
   writer VARCHAR(128),
-  batch_id VARCHAR(128),
   day DATE,
   site VARCHAR(65535),
   bot VARCHAR(65535),
@@ -200,7 +183,6 @@ DISTSTYLE EVEN;
 
 CREATE TABLE IF NOT EXISTS stage_sessions (
   writer VARCHAR(128),
-  batch_id VARCHAR(128),
   session_id VARCHAR(65535),
   events BIGINT,
   page_views BIGINT,
@@ -232,7 +214,6 @@ DISTSTYLE EVEN;
 
 CREATE TABLE IF NOT EXISTS stage_visitors (
   writer VARCHAR(128),
-  batch_id VARCHAR(128),
   party_id VARCHAR(65535),
   events BIGINT,
   page_views BIGINT,
