@@ -16,8 +16,9 @@ import { distinctCopies, streamsetsEvents } from '../test/support/datasets';
 const RATE = Number(process.env.AWS_PATH_RATE ?? 5000);
 const SECONDS = Number(process.env.AWS_PATH_SECONDS ?? 20);
 const LATENCIES_S = (process.env.AWS_PATH_LATENCIES ?? '0.2,1,3').split(',').map(Number);
-/** Added execution time per KiB of SQL: a model parameter (simulation/model.ts), not a Redshift measurement. */
+/** Added execution time per KiB of SQL, and per KiB of rows a COPY loads: model parameters (simulation/model.ts), not Redshift measurements. */
 const MS_PER_KIB = Number(process.env.AWS_PATH_MS_PER_KIB ?? 0.5);
+const COPY_MS_PER_KIB = Number(process.env.AWS_PATH_COPY_MS_PER_KIB ?? 0.1);
 const SETTINGS = (process.env.AWS_PATH_BATCHES ?? '1000/1,5000/5,10000/10').split(',').map((s): MappingSettings => {
   const [size, window] = s.split('/').map(Number);
   return { batchSize: size, windowMs: window * 1000 };
@@ -31,6 +32,7 @@ function run(latencyS: number, mapping: MappingSettings, events: readonly ClickE
     model: {
       latencyMs: latencyS * 1000,
       msPerKiB: MS_PER_KIB,
+      copyMsPerKiB: COPY_MS_PER_KIB,
       callMs: 10,
       throttleRate: 0.02,
       conflictRate: 0.05,
@@ -53,9 +55,10 @@ function costs(r: AwsPathReport): string {
   const per1k = (n: number) => ((n / delivered) * 1000).toFixed(1);
   const calls = Object.values(r.api.calls).reduce((a, b) => a + b, 0);
   return [
-    `per 1,000 events ${per1k(calls)} API calls (${per1k(r.api.batches)} BatchExecuteStatement, ${per1k(r.api.calls.ExecuteStatement ?? 0)} ExecuteStatement), ${(((r.api.sqlBytes / delivered) * 1000) / 1024).toFixed(0)} KiB of SQL`,
+    `per 1,000 events ${per1k(calls)} API calls (${per1k(r.api.batches)} BatchExecuteStatement, ${per1k(r.api.calls.ExecuteStatement ?? 0)} ExecuteStatement), ${(((r.api.sqlBytes / delivered) * 1000) / 1024).toFixed(0)} KiB of SQL, ${per1k(r.s3.puts)} S3 puts of ${(((r.s3.bytes / delivered) * 1000) / 1024).toFixed(0)} KiB`,
     `${Math.round(mean(r.mapping.batchSizes))} records and ${s1(mean(r.mapping.invocationMs))} s per invocation`,
     `conflicts ${r.api.realConflicts} real + ${r.api.injectedConflicts} injected, ${r.api.throttled} calls throttled, ${r.mapping.failedInvocations} invocations retried`,
+    `counted ${r.counted.aggregated} events in traffic_hourly and ${r.counted.raw} raw rows (${r.counted.rawIds} ids) for ${delivered} delivered`,
     `PostgreSQL's own time ${(((r.api.executionMs / delivered) * 1000) / 1000).toFixed(2)} s per 1,000 events; warehouse busy ${Math.round((100 * r.api.busyMs) / r.elapsedMs)} % of the run`,
   ].join('; ');
 }

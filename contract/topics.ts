@@ -22,3 +22,9 @@ export const FAILED_TOPIC = 'clickstream-failed';
  * indexer, never by the archiver, so a replay never writes a second copy into the archive.
  */
 export const REPLAY_TOPIC = 'clickstream-replay';
+
+/** Where in the archive bucket processors stage rows for the warehouse's COPY (expired after a day). */
+export const STAGING_PREFIX = 'staging/';
+
+/** The aggregator's staged rows (lambda/aggregator/load.ts). */
+export const AGGREGATOR_STAGING_PREFIX = `${STAGING_PREFIX}aggregator/`;

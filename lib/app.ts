@@ -64,6 +64,7 @@ export function buildApp(app: App, config: ClickstreamConfig, prefix = 'Clickstr
     topics: { events: streaming.eventsTopic, bad: streaming.badTopic, failed: streaming.failedTopic, replay: streaming.replayTopic },
     clusterSecurityGroup: streaming.securityGroup,
     workgroup: storage.warehouse.workgroup,
+    copyRole: storage.warehouse.copyRole,
     database: config.redshift.database,
     search:
       storage.search && storage.indexerRole

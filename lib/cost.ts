@@ -69,10 +69,11 @@ export const TRAFFIC = {
   eventBytes: 1400,
   archivedBytes: 300,
   /**
-   * Seconds an aggregator batch waits on the Data API (the simulated AWS path: 3.1 s for 1,000
-   * records at 1 s per Data API call), an indexer bulk request, an archiver put.
+   * Seconds an aggregator batch waits on the Data API and S3 (the simulated AWS path at 1 s per
+   * Data API call: about 3 s for a small batch, 4.3 s for a full one), an indexer bulk request,
+   * an archiver put.
    */
-  aggregatorSeconds: 3,
+  aggregatorSeconds: 4,
   indexerSeconds: 0.3,
   archiverSeconds: 0.2,
   /** Requests one collector task of 0.5 vCPU serves at half its measured peak. */
@@ -160,9 +161,12 @@ export function costModel(c: ClickstreamConfig, rate: number): CostLine[] {
       monthly: collector.wafRateLimit > 0 ? PRICES.wafAclMonth + PRICES.wafRuleMonth + (events / 1e6) * PRICES.wafMillionRequests : 0,
     },
     {
+      // The archiver's puts, and the aggregator's two staged objects per batch (expired within a day).
       part: 'S3 archive (requests, first month of storage)',
       settings: 'processing.batchWindowSeconds',
-      monthly: ((fastBatches * MONTH_S) / 1000) * PRICES.s3PutThousand + ((events * TRAFFIC.archivedBytes) / 2 ** 30) * PRICES.s3GbMonth,
+      monthly:
+        (((fastBatches + 2 * aggregatorBatches) * MONTH_S) / 1000) * PRICES.s3PutThousand +
+        ((events * TRAFFIC.archivedBytes) / 2 ** 30) * PRICES.s3GbMonth,
     },
     { part: 'VPC flow logs', settings: '(traffic)', monthly: ((events * TRAFFIC.flowLogBytesPerRequest) / 2 ** 30) * PRICES.logsIngestGb },
   ];

@@ -5,6 +5,7 @@
  */
 import { Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { AGGREGATOR_STAGING_PREFIX } from '../contract/topics';
 import type { ClickstreamStacks } from './app';
 import type { CollectorStack } from './stacks/collector-stack';
 import type { SearchDomain } from './constructs/search-domain';
@@ -132,6 +133,17 @@ function warehouse(storage: StorageStack): void {
     storage.warehouse.adminSecret,
     'The Redshift admin password is used only by the migration custom resource; rotating it would need a rotation function that also updates the namespace.',
     'AwsSolutions-SMG4',
+  );
+  const staged = `AwsSolutions-IAM5[Resource::<${logicalId(storage.archive.bucket)}.Arn>/${AGGREGATOR_STAGING_PREFIX}*]`;
+  ack(
+    storage.aggregatorRole,
+    `Each batch's rows are staged for COPY under a new random key in ${AGGREGATOR_STAGING_PREFIX}, expired after a day.`,
+    staged,
+  );
+  ack(
+    storage.warehouse.copyRole,
+    `Redshift reads the rows the aggregator stages under ${AGGREGATOR_STAGING_PREFIX} (random keys) and nothing else.`,
+    staged,
   );
 }
 

@@ -76,7 +76,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalMode> {
   const log = await openLog(options.dataDir);
   const db = await WarehouseWorker.open(options.dataDir);
   const archive = join(options.dataDir, 'archive');
-  const consumers = threadedProcessors(db, topics, folderStore(archive)).map(
+  const consumers = threadedProcessors(db, topics).map(
     (p) =>
       new LogConsumer(log, p, join(options.dataDir, 'offsets', `${p.name}.json`), 2000, (err) =>
         options.log.error(`${p.name} failed; retrying`, { error: err.message }),

@@ -12,7 +12,7 @@ import type { StatementExecutor } from '../warehouse/executor';
 import { REPLAY_TOPIC, type Topics } from '../contract';
 import type { Processor } from './consumer';
 import type { ProcessorName, WarehouseWorker } from './warehouse-worker';
-import { storeRawEvents } from '../warehouse/raw-events';
+import { storeRawEvents, type BulkExecutor } from '../warehouse/raw-events';
 
 /**
  * Aggregates the events and replay topics into the local warehouse, exactly once per offset;
@@ -21,7 +21,7 @@ import { storeRawEvents } from '../warehouse/raw-events';
 export function aggregator(db: StatementExecutor, topics: Topics, archive: ObjectStore): Processor {
   return {
     name: 'aggregator',
-    topics: [topics.events, REPLAY_TOPIC],
+    topics: processorTopics(topics).aggregator,
     handle: async (event) => {
       const batches = decodeMskEvent(event, 'aggregator');
       for (const topic of new Set(batches.map((b) => b.topic)))
@@ -29,17 +29,17 @@ export function aggregator(db: StatementExecutor, topics: Topics, archive: Objec
           db,
           topic,
           batches.filter((b) => b.topic === topic),
-          (r) => keepRefused(archive, 'aggregator', 'processing_failure', [r]),
+          { setAside: (r) => keepRefused(archive, 'aggregator', 'processing_failure', [r]) },
         );
     },
   };
 }
 
 /** Stores raw events (events and replay topics) in the searchable `events` table; events it cannot store go under `bad/indexer/` in `archive`. */
-export function indexer(db: StatementExecutor, topics: Topics, archive: ObjectStore): Processor {
+export function indexer(db: BulkExecutor, topics: Topics, archive: ObjectStore): Processor {
   return {
     name: 'indexer',
-    topics: [topics.events, REPLAY_TOPIC],
+    topics: processorTopics(topics).indexer,
     handle: async (event) => {
       const { events, placeOf } = eventsAndPlaces(decodeMskEvent(event, 'indexer'));
       const refused = await storeRawEvents(db, events);
@@ -57,7 +57,7 @@ export function indexer(db: StatementExecutor, topics: Topics, archive: ObjectSt
 export function archiver(store: ObjectStore, topics: Topics): Processor {
   return {
     name: 'archiver',
-    topics: [topics.events, topics.bad],
+    topics: processorTopics(topics).archiver,
     handle: async (event) => {
       for (const o of archiveMskEvent(event, topics.bad)) await store.put(o);
     },
@@ -65,7 +65,7 @@ export function archiver(store: ObjectStore, topics: Topics): Processor {
 }
 
 /** The three processors of local mode over one warehouse and one archive folder. */
-export function localProcessors(db: StatementExecutor, topics: Topics, archive: ObjectStore): Processor[] {
+export function localProcessors(db: BulkExecutor, topics: Topics, archive: ObjectStore): Processor[] {
   return [aggregator(db, topics, archive), indexer(db, topics, archive), archiver(archive, topics)];
 }
 
@@ -73,7 +73,15 @@ export function localProcessors(db: StatementExecutor, topics: Topics, archive: 
  * The same processors with their cores in the warehouse worker thread (running local mode): the
  * consumers on the main thread only read the log and wait.
  */
-export function threadedProcessors(worker: WarehouseWorker, topics: Topics, archive: ObjectStore): Processor[] {
-  const inWorker = (p: Processor): Processor => ({ ...p, handle: (event) => worker.handle(p.name as ProcessorName, event) });
-  return localProcessors(worker, topics, archive).map(inWorker);
+export function threadedProcessors(worker: WarehouseWorker, topics: Topics): Processor[] {
+  return Object.entries(processorTopics(topics)).map(([name, read]) => ({
+    name,
+    topics: read,
+    handle: (event) => worker.handle(name as ProcessorName, event),
+  }));
+}
+
+/** The topics each processor reads. */
+function processorTopics(topics: Topics): Record<ProcessorName, string[]> {
+  return { aggregator: [topics.events, REPLAY_TOPIC], indexer: [topics.events, REPLAY_TOPIC], archiver: [topics.events, topics.bad] };
 }

@@ -7,13 +7,14 @@ import type { ClickEvent } from '../contract';
 import { DataApiExecutor } from '../warehouse/data-api';
 import { migrate } from '../warehouse/migrations';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import { bundleLambda, loadAggregator } from './bundle';
+import { bundleLambda, loadAggregator, SIMULATED_ARCHIVE } from './bundle';
 import { TEST_CREDENTIALS } from './credentials';
 import { startDataApi, type DataApiStats } from './data-api-server';
 import { runMapping, TopicLog, type MappingSettings, type MappingStats } from './event-source-mapping';
 import { watchFreshness, type Visibility } from './freshness-watch';
 import { INSTANT, type DataApiModel } from './model';
 import { startPostgres, type PostgresServer } from './postgres';
+import { startS3, type S3StandIn } from './s3-server';
 
 /** What one run measured. */
 export interface AwsPathReport {
@@ -24,7 +25,8 @@ export interface AwsPathReport {
   elapsedMs: number;
   /**
    * Events made visible per second while the producer wrote, after a warm-up of a quarter of
-   * that time: about the offered rate when the path keeps up, its capacity when it falls behind.
+   * that time (between the first and last batch made visible then): about the offered rate when
+   * the path keeps up, its capacity when it falls behind.
    */
   sustainedPerSecond: number;
   /**
@@ -37,7 +39,11 @@ export interface AwsPathReport {
   freshnessMs: number[];
   /** Most events written but not yet visible at any watch tick. */
   maxLag: number;
+  /** What the warehouse holds at the end: events counted in traffic_hourly, raw rows and distinct ids in `events`. */
+  counted: { aggregated: number; raw: number; rawIds: number };
   api: DataApiStats;
+  /** Objects the aggregator staged in S3 for COPY, and their bytes. */
+  s3: S3StandIn['stats'];
   mapping: MappingStats;
 }
 
@@ -60,16 +66,17 @@ let built: string | undefined;
 export async function simulateAwsPath(run: AwsPathRun): Promise<AwsPathReport> {
   const bundle = run.bundle ?? (built ??= bundleLambda('aggregator'));
   const pg = await startPostgres();
+  const s3 = await startS3();
   // Migrations go through the stand-in too, before the model's latency and faults apply.
   const model: DataApiModel = { ...INSTANT };
-  const api = await startDataApi(pg, model);
+  const api = await startDataApi(pg, model, { objects: s3.objects, roleArn: SIMULATED_ARCHIVE.copyRoleArn });
   const client = new RedshiftDataClient({ endpoint: api.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS });
   const warehouse = new DataApiExecutor(client, { workgroupName: 'clickstream', database: pg.database }, { pollMs: 5, maxPollMs: 50 });
   try {
     await migrate(warehouse, 'redshift');
     Object.assign(model, run.model);
     api.resetStats();
-    const handler = loadAggregator(bundle, api.endpoint, pg.database);
+    const handler = loadAggregator(bundle, { dataApi: api.endpoint, s3: s3.endpoint }, pg.database);
     const log = new TopicLog('clickstream', 3);
     const watch = await watchFreshness(pg, log);
     let maxLag = 0;
@@ -84,26 +91,46 @@ export async function simulateAwsPath(run: AwsPathRun): Promise<AwsPathReport> {
     const seen = await watch.stop();
     clearInterval(lagTimer);
     const from = start + (log.endedAt - start) / 4;
-    const during = seen.filter((v) => v.visibleAt >= from && v.visibleAt <= log.endedAt).length;
     const report = {
       events: log.size,
       undelivered: log.size - seen.length,
       keptUp: seen.length === log.size && keptUp(seen, start, log.endedAt),
       elapsedMs: Date.now() - start,
-      sustainedPerSecond: (during / Math.max(1, log.endedAt - from)) * 1000,
+      sustainedPerSecond: visibleRate(seen, from, log.endedAt),
       freshnessMs: seen.map((v) => v.freshnessMs).sort((a, b) => a - b),
       maxLag,
       api: structuredClone(api.stats),
+      s3: { ...s3.stats },
       mapping,
     };
     Object.assign(model, INSTANT);
+    const [[traffic], [raw]] = await Promise.all([
+      warehouse.query('SELECT COALESCE(SUM(events), 0) AS n FROM traffic_hourly'),
+      warehouse.query('SELECT COUNT(*) AS n, COUNT(DISTINCT event_id) AS ids FROM events'),
+    ]);
+    const counted = { aggregated: Number(traffic.n), raw: Number(raw.n), rawIds: Number(raw.ids) };
     await run.inspect?.(warehouse, pg);
-    return report;
+    return { ...report, counted };
   } finally {
     await warehouse.close();
     await api.close();
+    await s3.close();
     await pg.stop();
   }
+}
+
+/**
+ * Events made visible per second between `from` and `to`. Events become visible a batch at a
+ * time, so the rate is taken between the first and the last batch seen in the window, counting
+ * the batches after the first: a fixed window would gain or lose a whole batch at each end.
+ */
+function visibleRate(seen: readonly Visibility[], from: number, to: number): number {
+  const times = seen.map((v) => v.visibleAt).filter((t) => t >= from && t <= to);
+  if (times.length === 0) return 0;
+  const first = times.reduce((a, b) => Math.min(a, b));
+  const last = times.reduce((a, b) => Math.max(a, b));
+  const after = times.filter((t) => t > first).length;
+  return last > first ? (after / (last - first)) * 1000 : 0;
 }
 
 function keptUp(seen: readonly Visibility[], start: number, end: number): boolean {

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { MAX_TRANSACTION_STATEMENTS } from '../warehouse/executor';
+import type { CopySource } from './copy-from-s3';
 import type { DataApiModel } from './model';
 import type { PostgresServer } from './postgres';
 import { columnMetadata, runStatement, toField, type Statement } from './statements';
@@ -74,8 +75,8 @@ const MAX_SQL_BYTES = 100 * 1024;
 /** Rows per GetStatementResult page (the real API pages by size; a small page exercises paging). */
 const PAGE_ROWS = 1000;
 
-/** Starts the stand-in on a free loopback port, running statements on `pg`. */
-export async function startDataApi(pg: PostgresServer, model: DataApiModel): Promise<DataApiStandIn> {
+/** Starts the stand-in on a free loopback port, running statements on `pg` (and COPYs from `copies`, the S3 stand-in). */
+export async function startDataApi(pg: PostgresServer, model: DataApiModel, copies?: CopySource): Promise<DataApiStandIn> {
   // Values stay text as PostgreSQL sends them; toField types them as the Data API does.
   const pool = new Pool({ ...pg, max: model.maxActiveStatements, types: { getTypeParser: () => (v: string) => v } });
   // An idle connection the server ends (at shutdown) is not a statement's failure.
@@ -111,7 +112,7 @@ export async function startDataApi(pg: PostgresServer, model: DataApiModel): Pro
     stats.statements += sqls.length;
     stats.batches += batch ? 1 : 0;
     stats.sqlBytes += sqls.reduce((n, q) => n + Buffer.byteLength(q), 0);
-    s.done = runStatement(pool, model, s).finally(() => {
+    s.done = runStatement(pool, model, s, copies).finally(() => {
       if (--active === 0) stats.busyMs += Date.now() - busySince;
       // Only DescribeStatement's QueryString still needs the text: keep its start, not megabytes of rows.
       s.sqls = s.sqls.map((q) => q.slice(0, 4096));

@@ -7,12 +7,14 @@
  * A statement (ExecuteStatement, or a whole BatchExecuteStatement) goes through:
  * 1. the call's round trip (`callMs`, every API call, polls included);
  * 2. a queue before it starts (half of `latencyMs`): admission, compilation;
- * 3. its real execution on PostgreSQL, inside a transaction held open until the other half of
- *    `latencyMs` plus `msPerKiB` per KiB of SQL has passed (or longer, if PostgreSQL needed
- *    longer), so concurrent writers overlap for as long as they would on the warehouse and real
- *    serialization conflicts happen as often as the timing allows;
- * 4. COMMIT, or an injected serialization violation (`conflictRate` of transactions), which
- *    rolls it back as Redshift's error 1023 would.
+ * 3. its SQL texts in order, each really executed on PostgreSQL inside one transaction and each
+ *    taking at least `msPerKiB` per KiB of its text, plus `copyMsPerKiB` per KiB of the rows a
+ *    COPY loads (PostgreSQL's own time counts toward it), so locks are held from the statement
+ *    that takes them, for as long as they would be on the warehouse, and real serialization
+ *    conflicts happen as often as the timing allows;
+ * 4. the other half of `latencyMs` with the transaction still open (commit), then COMMIT, or an
+ *    injected serialization violation (`conflictRate` of transactions), which rolls it back as
+ *    Redshift's error 1023 would.
  * Any API call is answered ThrottlingException with probability `throttleRate`; a submission
  * beyond `maxActiveStatements` running statements gets ActiveStatementsExceededException.
  * Phases 2 and 3 vary uniformly by ±20 %.
@@ -24,6 +26,8 @@ export interface DataApiModel {
   latencyMs: number;
   /** Added execution time per KiB of SQL text (parsing and planning inlined rows). */
   msPerKiB: number;
+  /** Added execution time per KiB of rows a COPY loads (uncompressed): bulk parsing, far cheaper than SQL text. */
+  copyMsPerKiB: number;
   /** Round trip of each API call. */
   callMs: number;
   /** Share of API calls answered ThrottlingException (the SDK retries them, then our executor does). */
@@ -40,6 +44,7 @@ export interface DataApiModel {
 export const INSTANT: DataApiModel = {
   latencyMs: 0,
   msPerKiB: 0,
+  copyMsPerKiB: 0,
   callMs: 0,
   throttleRate: 0,
   conflictRate: 0,
@@ -59,13 +64,16 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** How long a statement of `sqlBytes` waits before it starts, and how long its transaction stays open. */
-export function statementTimes(model: DataApiModel, sqlBytes: number): { queueMs: number; holdMs: number } {
-  const jitter = () => 0.8 + 0.4 * model.random();
-  return {
-    queueMs: (model.latencyMs / 2) * jitter(),
-    holdMs: (model.latencyMs / 2 + (sqlBytes / 1024) * model.msPerKiB) * jitter(),
-  };
+const jitter = (model: DataApiModel) => 0.8 + 0.4 * model.random();
+
+/** How long a statement waits before it starts, and how long its transaction stays open after its last SQL text (the commit). */
+export function statementTimes(model: DataApiModel): { queueMs: number; commitMs: number } {
+  return { queueMs: (model.latencyMs / 2) * jitter(model), commitMs: (model.latencyMs / 2) * jitter(model) };
+}
+
+/** The least time one SQL text of `sqlBytes` takes, loading `loadedBytes` of rows if it is a COPY. */
+export function textTime(model: DataApiModel, sqlBytes: number, loadedBytes = 0): number {
+  return ((sqlBytes / 1024) * model.msPerKiB + (loadedBytes / 1024) * model.copyMsPerKiB) * jitter(model);
 }
 
 /** SQLSTATEs of a transaction that lost to a concurrent one: serialization failure, deadlock. */

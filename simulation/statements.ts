@@ -1,13 +1,15 @@
 /**
  * Statements of the Data API stand-in, run on PostgreSQL: each statement or batch gets its own
  * connection and transaction (as each Data API call gets its own Redshift session), its text
- * passes through the dialect step local mode uses and nothing else, and its result set is kept
- * as text with the column types, to be typed as the Data API types fields.
+ * passes through the dialect step local mode uses and nothing else (a COPY from S3, which
+ * PostgreSQL cannot run, is done by copy-from-s3.ts), and its result set is kept as text with
+ * the column types, to be typed as the Data API types fields.
  */
 import type { Field } from '@aws-sdk/client-redshift-data';
 import type { Pool, PoolClient } from 'pg';
 import { toPostgres } from '../warehouse/dialect';
-import { redshiftWording, serializationViolation, statementTimes, type DataApiModel } from './model';
+import { copyFromS3, loadFailed, RedshiftError, type CopySource } from './copy-from-s3';
+import { redshiftWording, serializationViolation, statementTimes, textTime, type DataApiModel } from './model';
 
 /** Where a statement is in its life, as DescribeStatement reports it. */
 export type Status = 'SUBMITTED' | 'STARTED' | 'FINISHED' | 'FAILED' | 'ABORTED';
@@ -69,10 +71,29 @@ export function columnMetadata(set: ResultSet) {
   return set.columns.map((c) => ({ name: c.name, label: c.name, typeName: TYPE_NAMES[c.typeId] ?? 'varchar', nullable: 1 }));
 }
 
+/** Runs one SQL text of `s` in the open transaction, taking at least the model's time for it; keeps its result set. */
+async function runText(client: PoolClient, model: DataApiModel, s: Statement, at: number, copies?: CopySource): Promise<void> {
+  const began = Date.now();
+  const copy = copyFromS3(s.sqls[at], copies);
+  const r = await client
+    .query({ ...(copy ?? { text: toPostgres(s.sqls[at]) }), rowMode: 'array' })
+    .catch((err: { code?: string; message: string }) => {
+      // A row that does not fit fails the whole load, worded as Redshift words it.
+      throw copy && /^(22|23)/.test(err.code ?? '') ? loadFailed(copy.table) : err;
+    });
+  // Statistics for the loaded rows: without them PostgreSQL plans nested loops over the target
+  // tables, which Redshift never runs for an equality join (it hashes or merges).
+  if (copy) await client.query(`ANALYZE ${copy.table}`);
+  const ms = Date.now() - began;
+  s.executionMs = (s.executionMs ?? 0) + ms;
+  s.results[at] =
+    r.fields.length > 0 ? { columns: r.fields.map((f) => ({ name: f.name, typeId: f.dataTypeID })), rows: r.rows } : undefined;
+  await sleep(textTime(model, Buffer.byteLength(s.sqls[at]), copy?.loadedBytes) - ms);
+}
+
 /** Runs a statement's SQL in one transaction, following the model; records the outcome on the statement. */
-export async function runStatement(pool: Pool, model: DataApiModel, s: Statement): Promise<void> {
-  const bytes = s.sqls.reduce((n, sql) => n + Buffer.byteLength(sql), 0);
-  const { queueMs, holdMs } = statementTimes(model, bytes);
+export async function runStatement(pool: Pool, model: DataApiModel, s: Statement, copies?: CopySource): Promise<void> {
+  const { queueMs, commitMs } = statementTimes(model);
   await sleep(queueMs);
   s.status = 'STARTED';
   s.updatedAt = Date.now();
@@ -80,16 +101,9 @@ export async function runStatement(pool: Pool, model: DataApiModel, s: Statement
   let at = 0;
   try {
     client = await pool.connect();
-    const began = Date.now();
     await client.query('BEGIN');
-    for (; at < s.sqls.length; at++) {
-      const r = await client.query({ text: toPostgres(s.sqls[at]), rowMode: 'array' });
-      s.results[at] =
-        r.fields.length > 0 ? { columns: r.fields.map((f) => ({ name: f.name, typeId: f.dataTypeID })), rows: r.rows } : undefined;
-    }
-    s.executionMs = Date.now() - began;
-    // PostgreSQL's own time counts toward the modeled execution time, not on top of it.
-    await sleep(holdMs - s.executionMs);
+    for (; at < s.sqls.length; at++) await runText(client, model, s, at, copies);
+    await sleep(commitMs);
     if (model.conflictRate > 0 && s.sqls.some((q) => !/^\s*SELECT\b/i.test(q)) && model.random() < model.conflictRate) {
       s.injected = true;
       throw Object.assign(new Error(serializationViolation('injected by the simulation')), { injected: true });
@@ -100,10 +114,13 @@ export async function runStatement(pool: Pool, model: DataApiModel, s: Statement
     await client?.query('ROLLBACK').catch(() => undefined);
     s.status = 'FAILED';
     s.failedAt = Math.min(at, s.sqls.length - 1);
-    s.error = (err as { injected?: boolean }).injected
-      ? (err as Error).message
-      : redshiftWording(err as { code?: string; message: string });
+    s.error =
+      (err as { injected?: boolean }).injected || err instanceof RedshiftError
+        ? (err as Error).message
+        : redshiftWording(err as { code?: string; message: string });
   } finally {
+    // Each Data API call is a session of its own: what it created (temporary tables) ends with it.
+    await client?.query('DISCARD ALL').catch(() => undefined);
     client?.release();
     s.updatedAt = Date.now();
   }

@@ -29,9 +29,12 @@ export const MAX_TRANSACTION_STATEMENTS = 40;
  * statement text).
  */
 const DATA_STATES = /^(21|22|23|42)/;
-/** The same failures as Redshift words them through the Data API (which reports no SQLSTATE). */
+/**
+ * The same failures as Redshift words them through the Data API (which reports no SQLSTATE);
+ * a COPY whose rows do not fit their columns fails with "Load into table '…' failed".
+ */
 const DATA_MESSAGES =
-  /ERROR:\s*(value too long|invalid input syntax|.*out of range|invalid byte sequence|.*syntax error|date\/time field value|violates|numeric field overflow|overflow|.*cannot affect row a second time)/i;
+  /ERROR:\s*(value too long|invalid input syntax|.*out of range|invalid byte sequence|.*syntax error|date\/time field value|violates|numeric field overflow|overflow|.*cannot affect row a second time|Load into table '[^']*' failed)/i;
 
 /**
  * True when a failed statement failed because of its data: retrying it can never succeed, so

@@ -1,27 +1,48 @@
 /**
  * Raw events in the warehouse's `events` table (columns generated from the contract), one row
- * per event id: what funnels, paths and retention read. Local mode's indexer writes them (the
- * table is also its search store); on AWS the aggregator does, after each batch's aggregates.
+ * per event id: what funnels, paths and retention read. On AWS the aggregator stores them in
+ * its transactions, exactly once as it counts them (lambda/aggregator/apply.ts). Locally the
+ * indexer stores them here with COPY (the table is also local mode's search store).
  *
- * An event already stored is found by id among the rows received within {@link DEDUPE_WINDOW_MS}
- * of the batch: on Redshift the sort key (receive time) then prunes the scan to recent blocks
- * instead of the whole table. A repeat arriving later than that (the collector stamps each copy
- * when it arrives; imports keep the file's times) would be stored twice; the aggregates still
- * count it once.
+ * Locally, an event already stored is found by id among the rows received within
+ * {@link DEDUPE_WINDOW_MS} of the batch, so the lookup reads recent rows (an index on receive
+ * time) instead of the whole table. A repeat arriving later than that (the collector stamps each
+ * copy when it arrives; imports keep the file's times) would be stored twice; the aggregates
+ * still count it once.
  */
 import { COLUMNS, eventToRow, type ClickEvent } from '../contract';
 import { firstOfEachId } from '../lambda/shared/unique';
-import { isDataError, MAX_TRANSACTION_STATEMENTS, type StatementExecutor } from './executor';
+import { isDataError, type StatementExecutor } from './executor';
 import { literal, MAX_STATEMENT_BYTES, type SqlValue } from './literal';
 import { unionSources, type ColumnDef } from './union';
+
+/** An executor that bulk-loads (local mode's PGlite). */
+export type BulkExecutor = StatementExecutor & Required<Pick<StatementExecutor, 'copyRows'>>;
 
 /** How far apart in receive time two copies of one event id may be and still be stored once. */
 export const DEDUPE_WINDOW_MS = 24 * 3600e3;
 
-const DEFS: ColumnDef[] = COLUMNS.map((c) => [c.name, c.sqlType]);
+/** The columns of `events`, with their types. */
+export const EVENT_COLUMNS: ColumnDef[] = COLUMNS.map((c) => [c.name, c.sqlType]);
 const COLUMN_NAMES = COLUMNS.map((c) => c.name);
 const NAMES = COLUMN_NAMES.join(', ');
 const TIMESTAMPS = new Set(COLUMNS.flatMap((c, i) => (c.sqlType === 'TIMESTAMP' ? [i] : [])));
+
+/** Events as rows of `events`, timestamps as the warehouse reads them (`YYYY-MM-DD HH:MM:SS.sss`). */
+export function eventRows(events: readonly ClickEvent[]): SqlValue[][] {
+  return events.map((e) =>
+    eventToRow(e).map((v, i): SqlValue =>
+      TIMESTAMPS.has(i) && typeof v === 'string' ? new Date(v).toISOString().replace('T', ' ').replace('Z', '') : v,
+    ),
+  );
+}
+
+/** Statements that insert events as inlined rows, each under the Data API's size limit (where no COPY stage exists). */
+export function insertEventsStatements(events: readonly ClickEvent[]): string[] {
+  return unionSources(EVENT_COLUMNS, eventRows(events), MAX_STATEMENT_BYTES - 1000).map(
+    (src) => `INSERT INTO events (${NAMES}) SELECT * FROM (${src}) AS s`,
+  );
+}
 
 /**
  * Stores the events not stored yet (the first copy of each id, as the aggregator counts). When
@@ -29,7 +50,7 @@ const TIMESTAMPS = new Set(COLUMNS.flatMap((c, i) => (c.sqlType === 'TIMESTAMP' 
  * are returned with the reason instead of stored, and every other event is stored.
  */
 export async function storeRawEvents(
-  executor: StatementExecutor,
+  executor: BulkExecutor,
   events: readonly ClickEvent[],
 ): Promise<{ event: ClickEvent; reason: string }[]> {
   const unique = firstOfEachId(events);
@@ -75,23 +96,8 @@ async function storedIds(executor: StatementExecutor, events: readonly ClickEven
  * Inserts the events not stored yet. The lookup and the insert are two steps: safe because one
  * writer handles an id (copies of an id share its session, hence its partition and its writer).
  */
-async function insert(executor: StatementExecutor, unique: readonly ClickEvent[]): Promise<void> {
+async function insert(executor: BulkExecutor, unique: readonly ClickEvent[]): Promise<void> {
   if (unique.length === 0) return;
   const stored = await storedIds(executor, unique);
-  const rows = unique
-    .filter((e) => !stored.has(e.eventId))
-    .map((e) =>
-      eventToRow(e).map((v, i): SqlValue =>
-        TIMESTAMPS.has(i) && typeof v === 'string' ? new Date(v).toISOString().replace('T', ' ').replace('Z', '') : v,
-      ),
-    );
-  if (executor.copyRows) return executor.copyRows('events', COLUMN_NAMES, rows);
-  const statements = unionSources(DEFS, rows, MAX_STATEMENT_BYTES - 1000).map(
-    (src) => `INSERT INTO events (${NAMES}) SELECT * FROM (${src}) AS s`,
-  );
-  // Transactions of distinct ids cannot conflict with each other: they run at once.
-  const transactions: string[][] = [];
-  for (let i = 0; i < statements.length; i += MAX_TRANSACTION_STATEMENTS)
-    transactions.push(statements.slice(i, i + MAX_TRANSACTION_STATEMENTS));
-  await Promise.all(transactions.map((t) => executor.transaction(t)));
+  await executor.copyRows('events', COLUMN_NAMES, eventRows(unique.filter((e) => !stored.has(e.eventId))));
 }

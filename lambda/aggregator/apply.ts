@@ -2,9 +2,10 @@
  * Applies a batch to the warehouse exactly once per Kafka offset: records below a partition's
  * watermark are skipped, and the aggregates and the new watermark commit in one transaction.
  * A batch whose SQL needs more than 40 statements is split by offset into smaller transactions,
- * each carrying its own watermark, so a crash between them loses and repeats nothing. Locally
- * the rows are staged with COPY first (stage.ts), so the transaction is one set-based statement
- * per table.
+ * each carrying its own watermark, so a crash between them loses and repeats nothing. Rows reach
+ * the merges in one of three ways: inlined as SQL; staged with COPY first (local mode, stage.ts);
+ * or put in S3 and COPYed inside the transaction (the AWS path, load.ts). On AWS the batch's raw
+ * events are stored in the same transaction, so they too are stored exactly once.
  *
  * A transaction the warehouse refuses because of its data is bisected until the one record
  * behind it is found; that record is set aside (returned in `poisoned`, for the bad stream) and
@@ -18,6 +19,9 @@ import type { DecodedRecord, PartitionBatch } from '../shared/msk-event';
 import type { Refused } from '../shared/refused';
 import { isDataError, MAX_TRANSACTION_STATEMENTS, type StatementExecutor } from '../../warehouse/executor';
 import { aggregate, type TableRows } from './aggregate';
+import type { CopyStage } from '../../warehouse/copy';
+import { insertEventsStatements } from '../../warehouse/raw-events';
+import { INSERT_LOADED_EVENTS, LOAD_STATEMENTS, loadedSource, loadStatements } from './load';
 import { mergeStatement, pruneSeenEventsSql, readWatermarksSql, seenEventsSql, tableStatements, watermarkStatements } from './sql';
 import { clearStatement, stagedColumns, stagedSource, stageOf, writerOf } from './stage';
 import { SEEN_EVENTS_DAYS } from './tables';
@@ -43,29 +47,35 @@ export interface ApplyResult {
 /** Keeps a refused event (on the bad stream) before the watermark passes it. */
 export type SetAside = (refused: Refused) => Promise<void>;
 
-/** A batch's plan: the transaction that applies its rows and moves the watermark (and, staged, the rows to stage first). */
+/** Where the merges read a batch's rows: inlined SQL, local staging (stage.ts), or temporary tables loaded from S3 (load.ts). */
+export type RowSource = 'inline' | 'staged' | 'loaded';
+
+/** A batch's plan: the transaction that applies its rows and moves the watermark (after the rows are staged or loaded). */
 export interface Plan {
   /** The tables with rows in this batch. */
   tables: TableRows[];
+  /** The events applied: the first copy of each id not applied before. */
+  events: ClickEvent[];
   writer: string;
-  /** The locked transaction: the merges (rows inlined, or read from staging), then the watermark. */
+  /** The locked part of the transaction: the merges, the raw events (when stored here), then the watermark. */
   statements: string[];
   applied: number;
   duplicates: number;
 }
 
-/**
- * Plans a set of fresh records: aggregates (including the ids now seen), then the watermark.
- * `alreadySeen` holds ids applied by earlier batches. With `staged`, the merges read the rows
- * from staging (local mode's COPY path, stage.ts); without it, rows are inlined.
- */
-export function planStatements(
-  topic: string,
-  batches: PartitionBatch[],
-  now: Date,
-  alreadySeen: ReadonlySet<string> = new Set(),
-  staged = false,
-): Plan {
+/** How a batch is planned. */
+export interface PlanOptions {
+  /** Ids applied by earlier batches. */
+  alreadySeen?: ReadonlySet<string>;
+  /** @default 'inline' */
+  rows?: RowSource;
+  /** Store the applied events in `events` too, in the same transaction. */
+  rawEvents?: boolean;
+}
+
+/** Plans a set of fresh records: aggregates (including the ids now seen), the raw events if asked, then the watermark. */
+export function planStatements(topic: string, batches: PartitionBatch[], now: Date, options: PlanOptions = {}): Plan {
+  const { alreadySeen = new Set<string>(), rows = 'inline', rawEvents = false } = options;
   const seen = new Set<string>(alreadySeen);
   const events: ClickEvent[] = [];
   let duplicates = 0;
@@ -84,13 +94,20 @@ export function planStatements(
   }
   const tables = aggregate(events, now.toISOString().slice(0, 10)).filter((t) => t.rows.length > 0);
   const writer = writerOf(topic, [...next.keys()]);
+  const merges = {
+    inline: () => tables.flatMap(tableStatements),
+    staged: () => tables.map((t) => mergeStatement(t, stagedSource(t, writer))),
+    loaded: () => tables.map((t) => mergeStatement(t, loadedSource(t))),
+  }[rows];
+  const raw = !rawEvents || events.length === 0 ? [] : rows === 'loaded' ? [INSERT_LOADED_EVENTS] : insertEventsStatements(events);
   const statements = [
     // Writers take turns (sql/migrations/V004): shared rows would otherwise make them abort each other.
     'LOCK aggregate_writers',
-    ...(staged ? tables.map((t) => mergeStatement(t, stagedSource(t, writer))) : tables.flatMap(tableStatements)),
+    ...merges(),
+    ...raw,
     ...watermarkStatements(topic, next, now),
   ];
-  return { tables, writer, statements, applied: events.length, duplicates };
+  return { tables, events, writer, statements, applied: events.length, duplicates };
 }
 
 /** Bulk-loads a plan's rows into the staging tables, replacing the writer's earlier rows (local mode's COPY, stage.ts). */
@@ -105,14 +122,26 @@ async function stage(executor: StatementExecutor, copyRows: NonNullable<Statemen
   }
 }
 
+/** How {@link applyBatch} runs. */
+export interface ApplyOptions {
+  /** Keeps a refused event; by default it is only reported in the result. */
+  setAside?: SetAside;
+  /** @default new Date() */
+  now?: Date;
+  /** Load the rows with COPY from this stage inside each transaction (Redshift through the Data API). */
+  copyStage?: CopyStage;
+  /** Store the applied events in `events` in the same transactions (the AWS aggregator; locally the indexer stores them). */
+  rawEvents?: boolean;
+}
+
 /** Applies decoded partitions of one topic. */
 export async function applyBatch(
   executor: StatementExecutor,
   topic: string,
   batches: PartitionBatch[],
-  setAside: SetAside = async () => undefined,
-  now = new Date(),
+  options: ApplyOptions = {},
 ): Promise<ApplyResult> {
+  const { setAside = async () => undefined, now = new Date(), copyStage, rawEvents = false } = options;
   // An event's duplicates share its session key, hence its partition and its single writer, so
   // reading the seen ids before the transaction cannot race with another writer. The watermarks
   // and the seen ids are read at once: on the Data API each read is a round trip of its own.
@@ -132,7 +161,7 @@ export async function applyBatch(
     return { ...b, records };
   });
   const seen = new Set(seenRows.flat().map((row) => String(row.event_id).trim()));
-  await applyFresh({ executor, topic, now, result, setAside }, fresh, seen);
+  await applyFresh({ executor, topic, now, result, setAside, copyStage, rawEvents }, fresh, seen);
   return result;
 }
 
@@ -143,20 +172,32 @@ interface Run {
   now: Date;
   result: ApplyResult;
   setAside: SetAside;
+  copyStage: CopyStage | undefined;
+  rawEvents: boolean;
 }
 
 async function applyFresh(run: Run, batches: PartitionBatch[], seen: ReadonlySet<string>): Promise<void> {
   const { executor, topic, result } = run;
   const total = batches.reduce((n, b) => n + b.records.length, 0);
   if (total === 0) return;
-  // Where the warehouse bulk-loads (local mode), rows are staged with COPY and merged set-based;
-  // through the Data API they are inlined, as staging would cost a round trip more than it saves.
+  // Locally rows are staged with COPY before the transaction; on AWS they are COPYed from S3 inside it.
   const copyRows = executor.copyRows?.bind(executor);
-  const plan = planStatements(topic, batches, run.now, seen, copyRows !== undefined);
-  if (plan.statements.length > MAX_TRANSACTION_STATEMENTS && total > 1) return applyHalves(run, batches, seen);
+  const rows: RowSource = run.copyStage ? 'loaded' : copyRows ? 'staged' : 'inline';
+  const plan = planStatements(topic, batches, run.now, { alreadySeen: seen, rows, rawEvents: run.rawEvents });
+  if (plan.statements.length + (run.copyStage ? LOAD_STATEMENTS : 0) > MAX_TRANSACTION_STATEMENTS && total > 1)
+    return applyHalves(run, batches, seen);
+  let statements = plan.statements;
   try {
-    if (copyRows) await stage(executor, copyRows, plan);
-    await executor.transaction(plan.statements);
+    if (run.copyStage)
+      // The lock stays first: a transaction's snapshot is taken by its first query, so a writer that
+      // loaded before waiting for the lock would merge into a stale snapshot and be aborted.
+      statements = [
+        statements[0],
+        ...(await loadStatements(run.copyStage, plan.tables, run.rawEvents ? plan.events : [])),
+        ...statements.slice(1),
+      ];
+    else if (copyRows) await stage(executor, copyRows, plan);
+    await executor.transaction(statements);
   } catch (err) {
     if (!isDataError(err)) throw err;
     if (total > 1) return applyHalves(run, batches, seen);
@@ -179,8 +220,8 @@ async function applyFresh(run: Run, batches: PartitionBatch[], seen: ReadonlySet
   result.applied += plan.applied;
   result.duplicates += plan.duplicates;
   result.transactions++;
-  result.statements += plan.statements.length;
-  result.sqlBytes += plan.statements.reduce((n, s) => n + Buffer.byteLength(s), 0);
+  result.statements += statements.length;
+  result.sqlBytes += statements.reduce((n, s) => n + Buffer.byteLength(s), 0);
 }
 
 /** Applies the first half, then the second with the first half's ids counted as seen. */

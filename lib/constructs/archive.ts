@@ -3,6 +3,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { STAGING_PREFIX } from '../../contract/topics';
 
 /** Props of {@link Archive}: the lifecycle of archived objects. */
 export interface ArchiveProps {
@@ -65,6 +66,8 @@ export class Archive extends Construct {
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'archive/',
       lifecycleRules: [
+        // Rows staged for the warehouse's COPY matter for seconds; a day covers any retry.
+        { id: 'ExpireStaging', prefix: STAGING_PREFIX, expiration: Duration.days(1) },
         {
           transitions: [
             { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(props.infrequentAccessAfterDays ?? 30) },

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as redshift from 'aws-cdk-lib/aws-redshiftserverless';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
@@ -25,6 +26,8 @@ export interface WarehouseProps {
   readonly vpc: ec2.IVpc;
   /** Roles that write aggregates through the Data API; each gets a database user and the table grants. */
   readonly writerRoles: readonly iam.Role[];
+  /** Where the writers stage rows for COPY: the warehouse may list and read this prefix of this bucket, nothing else. */
+  readonly copySource: { readonly bucket: s3.IBucket; readonly prefix: string };
   /**
    * Database that holds the tables.
    * @default 'clickstream'
@@ -61,6 +64,8 @@ export class Warehouse extends Construct {
   public readonly adminSecret: secretsmanager.Secret;
   /** The database the tables are in. */
   public readonly database: string;
+  /** The role the namespace assumes to COPY staged rows (named in each COPY statement). */
+  public readonly copyRole: iam.Role;
   /** The function behind the migrations custom resource. */
   public readonly migrateFunction: NodejsFunction;
   /** The custom-resource provider that invokes {@link migrateFunction}. */
@@ -86,6 +91,7 @@ export class Warehouse extends Construct {
         excludeCharacters: '"\'@/\\ `',
       },
     });
+    this.copyRole = this.copyRoleFor(props.copySource.bucket, props.copySource.prefix);
     const namespaceName = `${stackName}-ns`.replace(/[^a-z0-9-]/g, '-').slice(0, 64);
     // Redshift exports into /aws/redshift/<namespace>/<log type>, using a group of that name when
     // one exists; created here, the groups expire instead of being kept forever.
@@ -103,6 +109,7 @@ export class Warehouse extends Construct {
       adminUsername: 'clickstream_admin',
       adminUserPassword: this.adminSecret.secretValueFromJson('password').unsafeUnwrap(),
       logExports: [...LOG_EXPORTS],
+      iamRoles: [this.copyRole.roleArn],
       // The namespace is deleted with the stack (so `cdk destroy` completes), its data kept as a snapshot.
       ...((props.keepData ?? true) ? { finalSnapshotName: `${namespaceName}-final`, finalSnapshotRetentionPeriod: -1 } : {}),
     });
@@ -154,6 +161,30 @@ export class Warehouse extends Construct {
     });
     migrations.node.addDependency(this.workgroup);
     return { fn, provider };
+  }
+
+  /**
+   * The role Redshift assumes for COPY. A COPY's FROM names a key prefix, which Redshift lists
+   * before it reads: ListBucket limited to the prefix, GetObject on it. Roles attached to the
+   * namespace are usable by every database user, and this one can read nothing but staged rows.
+   */
+  private copyRoleFor(bucket: s3.IBucket, prefix: string): iam.Role {
+    const role = new iam.Role(this, 'CopyRole', {
+      description: 'Assumed by Redshift Serverless to COPY rows the aggregator stages in S3',
+      assumedBy: new iam.CompositePrincipal(
+        new iam.ServicePrincipal('redshift.amazonaws.com'),
+        new iam.ServicePrincipal('redshift-serverless.amazonaws.com'),
+      ),
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+      }),
+    );
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${prefix}*`)] }));
+    return role;
   }
 
   /** Lets `role` run statements on the workgroup with its own IAM database user. */

@@ -30,6 +30,8 @@ export interface ProcessingStackProps extends StackProps {
   clusterSecurityGroup: ec2.ISecurityGroup;
   /** The Redshift Serverless workgroup the aggregator writes through the Data API. */
   workgroup: redshift.CfnWorkgroup;
+  /** The role the warehouse assumes to COPY what the aggregator stages. */
+  copyRole: iam.IRole;
   /** Database of the aggregate tables. */
   database: string;
   /** The search domain the indexer writes raw events to, the security group it accepts HTTPS from, and the indexer's role; no indexer without it. */
@@ -87,7 +89,12 @@ export class ProcessingStack extends Stack {
     const { events, bad, replay } = props.topics;
     const archive = props.archiveBucket.bucketName;
     this.aggregator = this.processor(props, 'Aggregator', props.roles.aggregator, [events, replay], props.warehouseWindowSeconds, {
-      environment: { REDSHIFT_WORKGROUP: props.workgroup.workgroupName, REDSHIFT_DATABASE: props.database, ARCHIVE_BUCKET: archive },
+      environment: {
+        REDSHIFT_WORKGROUP: props.workgroup.workgroupName,
+        REDSHIFT_DATABASE: props.database,
+        REDSHIFT_COPY_ROLE_ARN: props.copyRole.roleArn,
+        ARCHIVE_BUCKET: archive,
+      },
     });
     const search = props.search;
     this.indexer = search

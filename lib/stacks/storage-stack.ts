@@ -1,4 +1,4 @@
-import { INDEX_PREFIX } from '../../contract/topics';
+import { AGGREGATOR_STAGING_PREFIX, INDEX_PREFIX } from '../../contract/topics';
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -59,11 +59,14 @@ export class StorageStack extends Stack {
     this.archive.grantPut(this.archiverRole);
     // Events a processor cannot store are kept under its own bad/ prefix, never dropped.
     this.archive.grantPut(this.aggregatorRole, 'bad/aggregator/*');
+    // The aggregator stages each batch's rows for the warehouse's COPY (lambda/aggregator/load.ts).
+    this.archive.grantPut(this.aggregatorRole, `${AGGREGATOR_STAGING_PREFIX}*`);
     this.archive.grantReadEvents(this.replayerRole);
 
     this.warehouse = new Warehouse(this, 'Warehouse', {
       vpc: props.vpc,
       writerRoles: [this.aggregatorRole],
+      copySource: { bucket: this.archive.bucket, prefix: AGGREGATOR_STAGING_PREFIX },
       database: props.database,
       baseCapacityRpu: props.redshiftBaseCapacityRpu,
       maxCapacityRpu: props.redshiftMaxCapacityRpu,

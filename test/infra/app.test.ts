@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -238,6 +239,7 @@ describe('storage', () => {
       },
       LifecycleConfiguration: {
         Rules: [
+          { Id: 'ExpireStaging', Prefix: 'staging/', ExpirationInDays: 1, Status: 'Enabled' },
           expect.objectContaining({
             ExpirationInDays: 730,
             Transitions: [
@@ -431,7 +433,7 @@ describe('processing', () => {
     for (const m of mappings) {
       expect(m.Properties).toMatchObject({
         StartingPosition: 'TRIM_HORIZON',
-        BatchSize: 5000,
+        BatchSize: 10000,
         ProvisionedPollerConfig: { MinimumPollers: 1, PollerGroupName: 'ClickstreamProcessing-pollers' },
         MaximumRetryAttempts: 10,
         BisectBatchOnFunctionError: true,
@@ -547,14 +549,14 @@ describe('processing', () => {
     expect(JSON.stringify(read!.Resource)).toContain(':topic/');
   });
 
-  it('lets the aggregator and the indexer keep events they cannot store under their own bad/ prefix only', () => {
+  it('lets the aggregator and the indexer keep events they cannot store under their own bad/ prefix, and the aggregator stage rows for COPY', () => {
     const putsOf = (role: string) =>
       Object.values(resources(t.storage, 'AWS::IAM::Policy'))
         .filter((p) => JSON.stringify(p.Properties!.Roles).includes(role))
         .flatMap((p) => (p.Properties!.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement)
         .filter((s) => [s.Action].flat().includes('s3:PutObject'))
-        .map((s) => JSON.stringify(s.Resource).match(/"\/[^"]*"/)?.[0]);
-    expect(putsOf('AggregatorRole')).toEqual(['"/bad/aggregator/*"']);
+        .flatMap((s) => [s.Resource].flat().map((r) => JSON.stringify(r).match(/"\/[^"]*"/)?.[0]));
+    expect(putsOf('AggregatorRole')).toEqual(['"/bad/aggregator/*"', '"/staging/aggregator/*"']);
     expect(putsOf('IndexerRole')).toEqual(['"/bad/indexer/*"']);
     const env = (id: RegExp) =>
       (
@@ -563,6 +565,34 @@ describe('processing', () => {
         }
       ).Variables;
     expect(env(/^Aggregator/).ARCHIVE_BUCKET).toBeDefined();
+  });
+
+  it('attaches to the namespace a role Redshift assumes to COPY the staged rows, which reads nothing else, and names it to the aggregator', () => {
+    const roleId = stacks.storage.resolve((stacks.storage.warehouse.copyRole.node.defaultChild as iam.CfnRole).logicalId) as string;
+    t.storage.hasResourceProperties('AWS::RedshiftServerless::Namespace', { IamRoles: [{ 'Fn::GetAtt': [roleId, 'Arn'] }] });
+    t.storage.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: ['redshift-serverless.amazonaws.com', 'redshift.amazonaws.com'] },
+            Action: 'sts:AssumeRole',
+          }),
+        ],
+      },
+    });
+    const statements = Object.values(resources(t.storage, 'AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties!.Roles).includes(roleId))
+      .flatMap(
+        (p) => (p.Properties!.PolicyDocument as { Statement: { Action: string; Resource: unknown; Condition?: unknown }[] }).Statement,
+      );
+    expect(statements.map((st) => [st.Action, JSON.stringify(st.Resource).match(/"\/[^"]*"/)?.[0] ?? 'bucket', st.Condition])).toEqual([
+      ['s3:ListBucket', 'bucket', { StringLike: { 's3:prefix': ['staging/aggregator/*'] } }],
+      ['s3:GetObject', '"/staging/aggregator/*"', undefined],
+    ]);
+    const aggregator = Object.entries(resources(t.processing, 'AWS::Lambda::Function')).find(([k]) => /^Aggregator/.test(k))![1];
+    expect(JSON.stringify((aggregator.Properties!.Environment as { Variables: object }).Variables)).toMatch(
+      /"REDSHIFT_COPY_ROLE_ARN":\{"Fn::ImportValue":"[^"]*CopyRole/,
+    );
   });
 });
 

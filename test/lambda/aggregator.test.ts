@@ -109,7 +109,7 @@ describe('aggregator on the StreamSets sample', () => {
       const kept: Refused[] = [];
       const results = [];
       for (const b of mskBatches(log, 1000))
-        results.push(await applyBatch(refusing(other, poisoned.eventId), 'clickstream', b, async (r) => void kept.push(r)));
+        results.push(await applyBatch(refusing(other, poisoned.eventId), 'clickstream', b, { setAside: async (r) => void kept.push(r) }));
       expect(kept.map((r) => [r.event.eventId, r.reason])).toEqual([
         [poisoned.eventId, expect.stringMatching(/^aggregator: the warehouse refused the event: invalid input syntax/)],
       ]);
@@ -141,7 +141,7 @@ describe('remembered ids', () => {
   const event = (n: number) => streamsetsEvents()[n];
   async function applyAt(db: PgliteExecutor, events: ReturnType<typeof streamsetsEvents>, now: string, from = 0) {
     const log = toLog(events, 'clickstream', 1).map((r, i) => ({ ...r, offset: from + i }));
-    await applyBatch(db, 'clickstream', mskBatches(log, 1000)[0], undefined, new Date(now));
+    await applyBatch(db, 'clickstream', mskBatches(log, 1000)[0], { now: new Date(now) });
   }
   const seenDays = async (db: PgliteExecutor) =>
     (await db.query('SELECT day FROM seen_events ORDER BY day')).map((r) => (r.day as Date).toISOString().slice(0, 10));

@@ -9,8 +9,12 @@ import {
   ExecuteStatementCommand,
   ValidationException,
 } from '@aws-sdk/client-redshift-data';
+import { SIMULATED_ARCHIVE } from '../../simulation/bundle';
 import { seededRandom } from '../../simulation/model';
+import { copyStatement, jsonLines, s3From } from '../../warehouse/copy';
 import { StatementFailed } from '../../warehouse/data-api';
+import { isDataError } from '../../warehouse/executor';
+import { s3CopyStage } from '../../warehouse/s3-copy-stage';
 import { clientFor, describePostgres, startSimulatedRedshift, type SimulatedRedshift } from '../support/simulated-redshift';
 
 describePostgres('Redshift Data API stand-in on PostgreSQL', () => {
@@ -43,6 +47,49 @@ describePostgres('Redshift Data API stand-in on PostgreSQL', () => {
     await expect(failing).rejects.toThrow(StatementFailed);
     await expect(failing).rejects.toThrow(/value too long for type character varying\(4\)/);
     expect(await db.query('SELECT id FROM t_batch ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
+  });
+
+  it('runs a COPY from S3 of staged gzip NDJSON as Redshift would, in the transaction, and words its failures as Redshift does', async () => {
+    const db = sim.executor();
+    const { bucket, copyRoleArn } = SIMULATED_ARCHIVE;
+    const stage = s3CopyStage(sim.s3Client(), { bucket, prefix: 'staging/test/', roleArn: copyRoleArn });
+    const columns = [
+      ['id', 'INTEGER'],
+      ['label', 'VARCHAR(8)'],
+      ['at', 'TIMESTAMP'],
+      ['ok', 'BOOLEAN'],
+    ] as const;
+    const ddl = 'CREATE TEMP TABLE t_load (id INTEGER, label VARCHAR(8), at TIMESTAMP, ok BOOLEAN)';
+    const from = await stage.put(
+      jsonLines(columns, [
+        [1, "it's \\", '2024-03-01 10:11:12.345', true],
+        [2, null, null, false],
+      ]),
+    );
+    await db.query('CREATE TABLE t_loaded (id INTEGER, label VARCHAR(8), at TIMESTAMP, ok BOOLEAN)');
+    await db.transaction([ddl, copyStatement('t_load', from), 'INSERT INTO t_loaded SELECT * FROM t_load']);
+    expect(await db.query('SELECT * FROM t_loaded ORDER BY id')).toEqual([
+      { id: 1, label: "it's \\", at: '2024-03-01 10:11:12.345', ok: true },
+      { id: 2, label: null, at: null, ok: false },
+    ]);
+    // The temporary table ended with the call's session.
+    await expect(db.query('SELECT * FROM t_load')).rejects.toThrow(/t_load/);
+
+    const tooLong = await stage.put(jsonLines(columns, [[3, 'far too long', null, true]]));
+    const refused = db.transaction([ddl, copyStatement('t_load', tooLong)]);
+    await expect(refused).rejects.toThrow(
+      "ERROR: Load into table 't_load' failed. Check 'sys_load_error_detail' system table for details.",
+    );
+    expect(isDataError(await refused.catch((e: unknown) => e))).toBe(true);
+
+    const otherRole = db.transaction([
+      ddl,
+      copyStatement('t_load', s3From(bucket, 'staging/test/', 'arn:aws:iam::123456789012:role/other')),
+    ]);
+    await expect(otherRole).rejects.toThrow(/not authorized to assume IAM Role/);
+    expect(isDataError(await otherRole.catch((e: unknown) => e))).toBe(false);
+    const missing = db.transaction([ddl, copyStatement('t_load', s3From(bucket, 'staging/none/', copyRoleArn))]);
+    await expect(missing).rejects.toThrow("The specified S3 prefix 'staging/none/' does not exist");
   });
 
   it('passes Redshift DDL through the dialect step local mode uses', async () => {

@@ -1,8 +1,11 @@
 import { encodeEvent } from '../../contract';
 import { planStatements } from '../../lambda/aggregator/apply';
+import { LOAD_TABLES_DDL } from '../../lambda/aggregator/load';
+import { copyStatement, s3From } from '../../warehouse/copy';
 import { decodeMskEvent, toMskEvent } from '../../lambda/shared/msk-event';
 import { splitStatements } from '../../warehouse/dialect';
 import { readMigrations } from '../../warehouse/migrations';
+import { TABLES } from '../../lambda/aggregator/tables';
 import { analysis, type AnalysisParams } from '../../warehouse/analyses';
 import { forgetPredicates } from '../../warehouse/forget';
 import { listQueries, renderQuery } from '../../warehouse/named-queries';
@@ -32,8 +35,12 @@ function allRedshiftSql(): [string, string][] {
     const { key, value } = encodeEvent(e);
     return { topic: 'clickstream', partition: 0, offset, timestamp: 0, key, value };
   });
-  const plan = planStatements('clickstream', decodeMskEvent(toMskEvent(log), 'test'), new Date());
+  const decoded = decodeMskEvent(toMskEvent(log), 'test');
+  const plan = planStatements('clickstream', decoded, new Date());
   const batch = plan.statements.map((s, i): [string, string] => [`batch#${i + 1}`, s]);
+  const loaded = planStatements('clickstream', decoded, new Date(), { rows: 'loaded', rawEvents: true });
+  const load = [...LOAD_TABLES_DDL, copyStatement('load_rows', s3From('bucket', 'staging/aggregator/x.json.gz', 'arn:aws:iam::1:role/r'))];
+  const aws = [...load, ...loaded.statements].map((s, i): [string, string] => [`loaded batch#${i + 1}`, s]);
   const queries = listQueries().map((q): [string, string] => [`query ${q.name}`, renderQuery(q.name, { site: 'shop' })]);
   const analyses = [
     ['funnel', { steps: ['/', '/product/*', 'event:purchase'] }],
@@ -45,7 +52,7 @@ function allRedshiftSql(): [string, string][] {
     `forget ${t}`,
     `DELETE FROM ${t} WHERE ${where}`,
   ]);
-  return [...migrations, ...batch, ...queries, ...analyses, ...forget];
+  return [...migrations, ...batch, ...aws, ...queries, ...analyses, ...forget];
 }
 
 describe('SQL sent to Redshift', () => {
@@ -59,6 +66,11 @@ describe('SQL sent to Redshift', () => {
 
   it.each(allRedshiftSql())('%s uses no Postgres-only construct', (_name, sql) => {
     expect(check(sql)).toEqual([]);
+  });
+
+  it('a loaded batch fits one transaction of the Data API, whatever tables it touches', () => {
+    // Each temporary table and its COPY; the lock; a merge per table; the raw events; the watermark's delete and insert.
+    expect(LOAD_TABLES_DDL.length * 2 + 1 + TABLES.length + 1 + 2).toBeLessThanOrEqual(40);
   });
 
   it('every batch statement stays under the Data API limit of 100 KB', () => {
