@@ -39,8 +39,8 @@ export class PgliteExecutor implements StatementExecutor {
 
   /**
    * Bulk-loads rows with COPY: local mode's faster path for raw events and the aggregator's
-   * staged rows (Redshift gets the same rows inlined in INSERT and MERGE statements). Values are
-   * stored as the SQL literals would store them (`storable`), so both paths give the same tables
+   * staged rows (Redshift COPYs the same rows from S3, lambda/aggregator/load.ts). Values are
+   * stored as the SQL literals would store them (`storable`), so every path gives the same tables
    * (test/local/indexes.test.ts; test/simulation/aggregator-aws-path.test.ts).
    */
   async copyRows(table: string, columns: readonly string[], rows: readonly SqlValue[][]): Promise<void> {

@@ -201,6 +201,9 @@ async function applyFresh(run: Run, batches: PartitionBatch[], seen: ReadonlySet
   } catch (err) {
     if (!isDataError(err)) throw err;
     if (total > 1) return applyHalves(run, batches, seen);
+    // A lone record the COPY refused is tried once with its rows inlined: a load that fails for
+    // every record (a stage the warehouse cannot read as expected) then costs speed, not events.
+    if (run.copyStage) return applyFresh({ ...run, copyStage: undefined }, batches, seen);
     const b = batches.find((x) => x.records.length > 0)!;
     const r = b.records[0];
     // Even the watermark alone failed: not this record's fault.

@@ -1,8 +1,10 @@
 /**
  * Renders a batch's aggregate SQL for Redshift (also valid Postgres 15+): MERGE for counters
- * and state, anti-join INSERT for memberships, and the offset watermark. Rows are inlined as a
- * UNION ALL subquery (Redshift accepts no VALUES list in FROM) and chunked so each statement
- * stays under the Data API's 100 KB limit; locally they are read from staging (stage.ts).
+ * and state, anti-join INSERT for memberships, and the offset watermark. The merges read their
+ * rows from temporary tables loaded from S3 (AWS, load.ts), local staging (stage.ts), or, where
+ * neither exists (an executor without bulk loading), rows inlined as a UNION ALL subquery
+ * (Redshift accepts no VALUES list in FROM), chunked so each statement stays under the Data
+ * API's 100 KB limit.
  */
 import { literal, MAX_STATEMENT_BYTES } from '../../warehouse/literal';
 import { unionSources } from '../../warehouse/union';

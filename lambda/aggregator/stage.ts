@@ -2,9 +2,8 @@
  * Local mode's bulk path for the aggregates: a batch's pre-aggregated rows are loaded with COPY
  * into a staging table per aggregate table, then one set-based statement per table merges them
  * inside the writers' transaction, instead of megabytes of inlined rows to parse (the import went
- * from 4,807 to 6,561 events/s). Through the Data API the rows stay inlined: staging there costs
- * a round trip more than it saves (npm run bench aws-path). Both give the same tables
- * (test/simulation/aggregator-aws-path.test.ts compares them).
+ * from 4,807 to 6,561 events/s). On AWS the rows go through S3 into temporary tables instead
+ * (load.ts). Every path gives the same tables (test/simulation/aggregator-aws-path.test.ts).
  *
  * Staged rows carry their writer (topic and partitions). Local mode has one writer per topic at
  * a time, so a writer's earlier rows in a table (an attempt that failed, or a batch already

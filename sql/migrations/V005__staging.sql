@@ -1,7 +1,7 @@
 -- Staging tables, one per aggregate table (lambda/aggregator/stage.ts renders this DDL; a test
 -- keeps the two equal). Local mode loads each batch's pre-aggregated rows here with COPY and
--- merges them set-based. Through the Data API the rows are inlined in the merges instead (staging
--- costs a round trip more than it saves there), so on Redshift these tables stay empty.
+-- merges them set-based. On Redshift each batch COPYs its rows from S3 into temporary tables of
+-- its own session instead (lambda/aggregator/load.ts), so these tables stay empty there.
 
 CREATE TABLE IF NOT EXISTS stage_seen_events (
   writer VARCHAR(128),

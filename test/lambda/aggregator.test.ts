@@ -1,5 +1,6 @@
 import { applyBatch } from '../../lambda/aggregator/apply';
 import type { Refused } from '../../lambda/shared/refused';
+import { s3From, type CopyStage } from '../../warehouse/copy';
 import type { StatementExecutor } from '../../warehouse/executor';
 import type { PgliteExecutor } from '../../warehouse/pglite';
 import { streamsetsEvents, streamsetsExpected } from '../support/datasets';
@@ -121,6 +122,35 @@ describe('aggregator on the StreamSets sample', () => {
     } finally {
       await clean.close();
       await other.close();
+    }
+  });
+
+  it('applies every event with its rows inlined when the warehouse refuses every COPY, setting none aside', async () => {
+    // PGlite cannot COPY from S3: each loaded transaction fails as a statement error would on Redshift.
+    const stage: CopyStage = { put: async () => s3From('bucket', 'staging/aggregator/x.json.gz', 'arn:aws:iam::123456789012:role/copy') };
+    const few = mskBatches(toLog(events.slice(0, 40)), 40)[0];
+    const [inlined, refusing] = [await freshWarehouse(), await freshWarehouse()];
+    try {
+      const plain: StatementExecutor = {
+        query: (q) => inlined.query(q),
+        transaction: (q) => inlined.transaction(q),
+        close: () => inlined.close(),
+      };
+      await applyBatch(plain, 'clickstream', few, { rawEvents: true });
+      const copyless: StatementExecutor = {
+        query: (q) => refusing.query(q),
+        transaction: (q) => refusing.transaction(q),
+        close: () => refusing.close(),
+      };
+      const result = await applyBatch(copyless, 'clickstream', few, { copyStage: stage, rawEvents: true });
+      expect(result).toMatchObject({ applied: 40, poisoned: [] });
+      expect(await dumpAggregates(refusing)).toEqual(await dumpAggregates(inlined));
+      expect(await refusing.query('SELECT * FROM events ORDER BY event_id')).toEqual(
+        await inlined.query('SELECT * FROM events ORDER BY event_id'),
+      );
+    } finally {
+      await inlined.close();
+      await refusing.close();
     }
   });
 
