@@ -7,9 +7,10 @@
  * or put in S3 and COPYed inside the transaction (the AWS path, load.ts). On AWS the batch's raw
  * events are stored in the same transaction, so they too are stored exactly once.
  *
- * A transaction the warehouse refuses because of its data is bisected until the one record
- * behind it is found; that record is set aside (returned in `poisoned`, for the bad stream) and
- * its offset passes the watermark, so no single record can stop a partition.
+ * A transaction the warehouse refuses because of its data is retried with its rows inlined (when
+ * they were loaded), then bisected until the one record behind it is found; that record is set
+ * aside (returned in `poisoned`, for the bad stream) and its offset passes the watermark, so no
+ * single record can stop a partition.
  *
  * One writer per partition is assumed (the ESM runs at most one batch per partition at a time);
  * the partitions' writers take turns on a lock (sql/migrations/V004) instead of aborting each other.
@@ -200,10 +201,11 @@ async function applyFresh(run: Run, batches: PartitionBatch[], seen: ReadonlySet
     await executor.transaction(statements);
   } catch (err) {
     if (!isDataError(err)) throw err;
-    if (total > 1) return applyHalves(run, batches, seen);
-    // A lone record the COPY refused is tried once with its rows inlined: a load that fails for
-    // every record (a stage the warehouse cannot read as expected) then costs speed, not events.
+    // Records the loaded transaction refused are tried again with their rows inlined (bisected
+    // there if they must be): a load that fails for every batch (a stage the warehouse cannot
+    // read as expected) then costs speed, not events.
     if (run.copyStage) return applyFresh({ ...run, copyStage: undefined }, batches, seen);
+    if (total > 1) return applyHalves(run, batches, seen);
     const b = batches.find((x) => x.records.length > 0)!;
     const r = b.records[0];
     // Even the watermark alone failed: not this record's fault.

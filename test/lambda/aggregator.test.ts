@@ -154,6 +154,22 @@ describe('aggregator on the StreamSets sample', () => {
     }
   });
 
+  it('still sets aside the one event the warehouse refuses when its batch was loaded with COPY', async () => {
+    const stage: CopyStage = { put: async () => s3From('bucket', 'staging/aggregator/x.json.gz', 'arn:aws:iam::123456789012:role/copy') };
+    const poisoned = events[17];
+    const other = await freshWarehouse();
+    try {
+      const batch = mskBatches(toLog(events.slice(0, 40)), 40)[0];
+      const result = await applyBatch(refusing(other, poisoned.eventId), 'clickstream', batch, { copyStage: stage, rawEvents: true });
+      expect(result.poisoned.map((p) => p.event.eventId)).toEqual([poisoned.eventId]);
+      expect(result.applied).toBe(39);
+      const [row] = await other.query('SELECT COUNT(*) AS n FROM events');
+      expect(Number(row.n)).toBe(39);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('fails the whole batch (to be retried) when the warehouse itself fails, not its data', async () => {
     const other = await freshWarehouse();
     try {
