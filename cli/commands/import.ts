@@ -3,7 +3,8 @@
  * pipeline, as it reads: to the running local mode when there is one, else straight into the
  * data folder's log, with the processors run after each chunk. Memory stays that of a chunk
  * whatever the file's size. Event ids are stable per file line, so importing again (after an
- * interruption) counts nothing twice.
+ * interruption) counts nothing twice; and the data folder remembers how far an import got
+ * (import-checkpoint.ts), so importing again appends only what was not appended before.
  */
 import { SingleBar } from 'cli-progress';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { folderStore } from '../../lambda/shared/object-store';
 import { LogConsumer } from '../../local/consumer';
 import { appendEvents, openData } from '../../local/mode';
 import { localProcessors } from '../../local/processors';
+import { importCheckpoint } from '../import-checkpoint';
 import { importChunks, type ImportFormat } from '../importers';
 import { runningInstance } from '../instance';
 
@@ -47,14 +49,15 @@ function progress(file: string): { bar: SingleBar; update: (bytes: number, event
 
 /** Where the chunks go: a running local mode, or the data folder with its processors. */
 interface Destination {
-  write(events: ClickEvent[]): Promise<void>;
+  /** Appends `events` in order, calling `appended` with how many are durably in the log after each append. */
+  write(events: ClickEvent[], appended: (count: number) => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
 function toInstance(url: string): Destination {
   let sent = 0;
   return {
-    async write(events) {
+    async write(events, appended) {
       for (let i = 0; i < events.length; i += REQUEST_EVENTS) {
         let res: Response;
         try {
@@ -71,6 +74,7 @@ function toInstance(url: string): Destination {
         }
         if (!res.ok) throw new Error(`local mode refused the import: ${((await res.json()) as { error?: string }).error ?? res.status}`);
         sent += Math.min(REQUEST_EVENTS, events.length - i);
+        await appended(Math.min(i + REQUEST_EVENTS, events.length));
       }
     },
     close: async () => undefined,
@@ -84,8 +88,9 @@ async function toDataFolder(dataDir: string): Promise<Destination> {
   );
   for (const c of consumers) await c.open();
   return {
-    async write(events) {
+    async write(events, appended) {
       await appendEvents(log, topics, events);
+      await appended(events.length);
       for (const c of consumers) while (await c.poll());
     },
     async close() {
@@ -109,6 +114,7 @@ export async function importFile(file: string, o: ImportCommandOptions): Promise
     const first = next.done ? undefined : next.value.errors[0];
     throw new Error(`${file}: no importable rows${first ? ` (first problem: ${first})` : ''}`);
   }
+  const checkpoint = await importCheckpoint(o.dataDir, file, { format: o.format, site: o.site, time: o.time, anonymiseIp: o.anonymiseIp });
   const url = await runningInstance(o.dataDir);
   const destination = url ? toInstance(url) : await toDataFolder(o.dataDir);
   const { bar, update } = progress(file);
@@ -121,7 +127,10 @@ export async function importFile(file: string, o: ImportCommandOptions): Promise
       const chunk = next.value;
       skipped += chunk.errors.length;
       firstErrors.push(...chunk.errors.slice(0, 5 - firstErrors.length));
-      if (chunk.events.length > 0) await destination.write(chunk.events);
+      // Events an earlier run appended are passed over: the file's events come in the same order each time.
+      const fresh = chunk.events.slice(Math.max(0, checkpoint.appended - events));
+      const from = events + chunk.events.length - fresh.length;
+      if (fresh.length > 0) await destination.write(fresh, (count) => checkpoint.save(from + count));
       events += chunk.events.length;
       update(chunk.bytesRead, events);
     }
@@ -131,5 +140,7 @@ export async function importFile(file: string, o: ImportCommandOptions): Promise
   }
   for (const e of firstErrors) process.stderr.write(`skipped ${e}\n`);
   if (skipped > firstErrors.length) process.stderr.write(`… and ${skipped - firstErrors.length} more skipped rows\n`);
-  process.stdout.write(`imported ${events} events from ${file}${skipped ? `, skipped ${skipped} rows` : ''}\n`);
+  const before = Math.min(events, checkpoint.appended);
+  const earlier = before > 0 ? ` (${before === events ? 'all' : before} appended by an earlier run)` : '';
+  process.stdout.write(`imported ${events} events from ${file}${earlier}${skipped ? `, skipped ${skipped} rows` : ''}\n`);
 }

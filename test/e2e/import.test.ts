@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { clickstream, freePort, ROOT, settled, startLocalMode } from '../support/cli';
 import { DATASETS, STREAMSETS_CSV, streamsetsExpected } from '../support/datasets';
+import { archivedLines } from '../support/archive';
 import { dumpAggregates } from '../support/warehouse';
 import { APACHE, importApache, withData } from '../support/local-data';
 
@@ -73,11 +74,14 @@ describe('clickstream import', () => {
       expect(Number(bots[0].n)).toBeGreaterThan(500);
     });
 
-    // The same file again: the warehouse absorbs it, no count moves (the archive, a copy of the log, holds both runs).
+    // The same file again: nothing is appended, so no count moves and the archive holds each line once.
     const before = await withData(dir, dumpAggregates);
+    const archived = archivedLines(join(dir, 'archive')).length;
+    expect(archived).toBe(10000);
     const again = importApache(dir);
-    expect(again.stdout).toBe(`imported 10000 events from ${APACHE}\n`);
+    expect(again.stdout).toBe(`imported 10000 events from ${APACHE} (all appended by an earlier run)\n`);
     expect(await withData(dir, dumpAggregates)).toEqual(before);
+    expect(archivedLines(join(dir, 'archive'))).toHaveLength(archived);
   });
 
   it('Snowplow atomic CSV: duplicate event ids are counted once, every event kept', async () => {
@@ -123,7 +127,8 @@ describe('clickstream import', () => {
     local = await startLocalMode(dir, port);
     try {
       const again = clickstream(['import', STREAMSETS_CSV, '--format', 'streamsets-csv', '--time', TIME, '--data-dir', dir]);
-      expect(again.stdout).toBe(`imported 18501 events from ${STREAMSETS_CSV}\n`);
+      // The second run appends only what the first did not get acknowledged.
+      expect(again.stdout).toMatch(new RegExp(`^imported 18501 events from ${STREAMSETS_CSV}( \\(\\d+ appended by an earlier run\\))?\n$`));
       await settled(local.url);
     } finally {
       local.child.kill('SIGTERM');
@@ -133,5 +138,9 @@ describe('clickstream import', () => {
       expect(await dumpAggregates(db)).toEqual(reference);
       expect(Number((await db.query('SELECT COUNT(*) AS n FROM events'))[0].n)).toBe(18501);
     });
+    // Every event is archived; a repeat is only the one request whose answer the kill cut off (2,000 events at most).
+    const ids = archivedLines(join(dir, 'archive', 'events')).map((l) => (JSON.parse(l) as { eventId: string }).eventId);
+    expect(new Set(ids).size).toBe(18501);
+    expect(ids.length).toBeLessThanOrEqual(18501 + 2000);
   });
 });
