@@ -143,7 +143,7 @@ export interface ClickstreamConfig {
      * 6,700 events). Each aggregator batch costs two Data API round trips and a turn at the
      * writers' lock whatever its size, so small batches cap the warehouse's rate: on the simulated
      * AWS path (`npm run bench aws-path`, 1 s per Data API call) full batches keep up with 5,000
-     * events/s, 5,000-record batches with about 3,700, 1,000-record batches with about 1,000.
+     * events/s, 5,000-record batches with about 4,000, 1,000-record batches with about 1,100.
      * @default 10000
      */
     batchSize: number;

@@ -70,7 +70,7 @@ export const TRAFFIC = {
   archivedBytes: 300,
   /**
    * Seconds an aggregator batch waits on the Data API and S3 (the simulated AWS path at 1 s per
-   * Data API call: about 3 s for a small batch, 4.3 s for a full one), an indexer bulk request,
+   * Data API call: about 3 s for a small batch, 4 s for a full one), an indexer bulk request,
    * an archiver put.
    */
   aggregatorSeconds: 4,

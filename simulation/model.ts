@@ -17,7 +17,7 @@
  *    Redshift's error 1023 would.
  * Any API call is answered ThrottlingException with probability `throttleRate`; a submission
  * beyond `maxActiveStatements` running statements gets ActiveStatementsExceededException.
- * Phases 2 and 3 vary uniformly by ±20 %.
+ * Phases 2 to 4 vary uniformly by ±20 %.
  */
 
 /** Parameters of the model. */

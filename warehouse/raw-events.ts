@@ -87,7 +87,6 @@ async function storedIds(executor: StatementExecutor, events: readonly ClickEven
         .map((e) => literal(e.eventId))
         .join(', ')})`,
     );
-  // At once: on the Data API each query is a round trip of its own.
   for (const rows of await Promise.all(queries.map((q) => executor.query(q)))) for (const r of rows) stored.add(String(r.event_id).trim());
   return stored;
 }

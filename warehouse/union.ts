@@ -7,7 +7,10 @@ import { literal, type SqlValue } from './literal';
 /** A column name and its SQL type (`VARCHAR` means any text). */
 export type ColumnDef = readonly [name: string, type: string];
 
-const cast = ([name, type]: ColumnDef, v: SqlValue) => `CAST(${literal(v)} AS ${type === 'VARCHAR' ? 'VARCHAR(65535)' : type}) AS ${name}`;
+/** The column type a {@link ColumnDef} type stands for: `VARCHAR` (any text) is Redshift's longest. */
+export const columnType = (type: string) => (type === 'VARCHAR' ? 'VARCHAR(65535)' : type);
+
+const cast = ([name, type]: ColumnDef, v: SqlValue) => `CAST(${literal(v)} AS ${columnType(type)}) AS ${name}`;
 
 /**
  * The literal writer of one column for rows after the first: typed dates, times and non-text

@@ -14,6 +14,7 @@
 import type { ClickEvent } from '../../contract';
 import { copyStatement, jsonLines, type CopyStage } from '../../warehouse/copy';
 import { EVENT_COLUMNS, eventRows } from '../../warehouse/raw-events';
+import { columnType } from '../../warehouse/union';
 import { columnsOf, type TableRows } from './aggregate';
 import { TABLES, type ColumnDef } from './tables';
 
@@ -32,7 +33,7 @@ function wideColumns(): Map<string, ColumnDef> {
   const wide = new Map<string, ColumnDef>();
   for (const spec of TABLES)
     for (const [name, type] of columnsOf(spec)) {
-      const sqlType = type === 'VARCHAR' ? 'VARCHAR(65535)' : type;
+      const sqlType = columnType(type);
       const seen = wide.get(name);
       if (seen && seen[1] !== sqlType) throw new Error(`column ${name} is ${seen[1]} and ${sqlType}`);
       if (!seen) wide.set(name, [`c${wide.size}`, sqlType]);

@@ -11,7 +11,7 @@
  * of the attempt it belongs to.
  */
 import { literal } from '../../warehouse/literal';
-import type { ColumnDef } from '../../warehouse/union';
+import { columnType, type ColumnDef } from '../../warehouse/union';
 import { columnsOf, type TableRows } from './aggregate';
 import { TABLES } from './tables';
 
@@ -21,12 +21,10 @@ export const stageOf = (table: string) => `stage_${table}`;
 /** Who staged a row. */
 const WRITER: ColumnDef = ['writer', 'VARCHAR(128)'];
 
-const sqlType = (type: string) => (type === 'VARCHAR' ? 'VARCHAR(65535)' : type);
-
 /** The DDL of every staging table: sql/migrations/V005 holds exactly these (a test keeps them equal). */
 export function stagingTablesDdl(): string[] {
   return TABLES.map((spec) => {
-    const columns = [WRITER, ...columnsOf(spec)].map(([n, t]) => `  ${n} ${sqlType(t)}`);
+    const columns = [WRITER, ...columnsOf(spec)].map(([n, t]) => `  ${n} ${columnType(t)}`);
     return `CREATE TABLE IF NOT EXISTS ${stageOf(spec.table)} (\n${columns.join(',\n')}\n)\nDISTSTYLE EVEN`;
   });
 }
