@@ -4,21 +4,20 @@
  * committed offsets; PGlite holds the warehouse (same migrations) and the searchable raw events;
  * the archive is a folder in the S3 key layout. All state lives in one data folder.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createCollector, type Collector, type Log } from '../collector/app';
 import { loadConfig } from '../collector/config';
-import { encodeBadEvent, encodeEvent, REPLAY_TOPIC, TOPICS, type ClickEvent, type Topics } from '../contract';
+import { encodeBadEvent, encodeEvent, TOPICS, type ClickEvent, type Topics } from '../contract';
 import { TrackerScript } from '../collector/tracker-script';
 import { folderStore } from '../lambda/shared/object-store';
 import { migrate } from '../warehouse/migrations';
 import { PgliteExecutor } from '../warehouse/pglite';
 import { buildTracker } from '../tracker/build';
-import { LogConsumer } from './consumer';
-import { DurableLog } from '../durable-log/log';
+import type { LogConsumer } from './consumer';
+import type { DurableLog } from '../durable-log/log';
 import { createLocalIndexes } from './indexes';
-import { threadedProcessors } from './processors';
-import { WarehouseWorker } from './warehouse-worker';
+import { openLog, startPipeline } from './pipeline';
+import type { WarehouseWorker } from './warehouse-worker';
 import { replayLocal } from './replay';
 import { forget } from '../privacy/forget';
 import { folderSource } from '../replay/object-sources';
@@ -47,15 +46,6 @@ export interface LocalMode {
   stop(): Promise<void>;
 }
 
-/** The log partitions, as on the MSK topic. */
-export const LOCAL_PARTITIONS = 3;
-
-/** Opens the data folder's log. */
-async function openLog(dataDir: string): Promise<DurableLog> {
-  await mkdir(dataDir, { recursive: true });
-  return DurableLog.open(join(dataDir, 'log'), { [TOPICS.events]: LOCAL_PARTITIONS, [TOPICS.bad]: 1, [REPLAY_TOPIC]: 1 });
-}
-
 /** Opens the data folder's log and warehouse in this thread (the commands that run without local mode). */
 export async function openData(dataDir: string): Promise<{ log: DurableLog; db: PgliteExecutor; topics: Topics }> {
   const log = await openLog(dataDir);
@@ -72,17 +62,9 @@ export async function appendEvents(log: DurableLog, topics: Topics, events: read
 
 /** Starts local mode; resolves once the collector listens. */
 export async function startLocal(options: LocalOptions): Promise<LocalMode> {
-  const topics = TOPICS;
-  const log = await openLog(options.dataDir);
-  const db = await WarehouseWorker.open(options.dataDir);
+  const pipeline = await startPipeline(options.dataDir, (name, err) => options.log.error(`${name} failed; retrying`, { error: err.message }));
+  const { log, db, consumers, topics } = pipeline;
   const archive = join(options.dataDir, 'archive');
-  const consumers = threadedProcessors(db, topics).map(
-    (p) =>
-      new LogConsumer(log, p, join(options.dataDir, 'offsets', `${p.name}.json`), 2000, (err) =>
-        options.log.error(`${p.name} failed; retrying`, { error: err.message }),
-      ),
-  );
-  for (const c of consumers) await c.start();
   for (const d of log.damage) options.log.warn(`log damage: ${d.message}`);
   const stopTrimming = keepTrimming(log, consumers, retentionHours({ ...process.env, ...options.env }), (err) =>
     options.log.error('log retention failed', { error: err.message }),
@@ -133,9 +115,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalMode> {
     async stop() {
       stopTrimming();
       await collector.shutdown();
-      for (const c of consumers) await c.stop();
-      await log.close();
-      await db.close();
+      await pipeline.stop();
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The three stream processors as local mode runs them. The aggregator and the archiver run the
  * Lambdas' cores with local stores; the indexer's stand-in writes raw events into the local
- * warehouse instead of OpenSearch (search-store.ts), keeping the same first-copy rule.
+ * warehouse instead of OpenSearch (search-store.ts), keeping the same first-copy rule. After
+ * each batch the tables it grew are vacuumed and analysed when due (maintenance.ts).
  */
 import { applyBatch } from '../lambda/aggregator/apply';
 import { archiveMskEvent } from '../lambda/archiver/archive';
@@ -13,6 +14,7 @@ import { REPLAY_TOPIC, type Topics } from '../contract';
 import type { Processor } from './consumer';
 import type { ProcessorName, WarehouseWorker } from './warehouse-worker';
 import { storeRawEvents, type BulkExecutor } from '../warehouse/raw-events';
+import { maintainTables } from './maintenance';
 
 /**
  * Aggregates the events and replay topics into the local warehouse, exactly once per offset;
@@ -31,6 +33,7 @@ export function aggregator(db: StatementExecutor, topics: Topics, archive: Objec
           batches.filter((b) => b.topic === topic),
           { setAside: (r) => keepRefused(archive, 'aggregator', 'processing_failure', [r]) },
         );
+      await maintainTables(db);
     },
   };
 }
@@ -49,6 +52,7 @@ export function indexer(db: BulkExecutor, topics: Topics, archive: ObjectStore):
         'processing_failure',
         refused.map((f) => ({ ...placeOf(f.event.eventId), ...f })),
       );
+      await maintainTables(db);
     },
   };
 }

@@ -1,20 +1,18 @@
 /**
  * `clickstream import`: converts a file to contract events and sends them through the local
  * pipeline, as it reads: to the running local mode when there is one, else straight into the
- * data folder's log, with the processors run after each chunk. Memory stays that of a chunk
+ * data folder's log, with the processors working on the other core (in the warehouse worker
+ * thread, as local mode runs them) a bounded distance behind. Memory stays that of a chunk
  * whatever the file's size. Event ids are stable per file line, so importing again (after an
  * interruption) counts nothing twice; and the data folder remembers how far an import got
  * (import-checkpoint.ts), so importing again appends only what was not appended before.
  */
 import { SingleBar } from 'cli-progress';
-import { join } from 'node:path';
 import type { ClickEvent } from '../../contract';
-import { folderStore } from '../../lambda/shared/object-store';
-import { LogConsumer } from '../../local/consumer';
-import { appendEvents, openData } from '../../local/mode';
-import { localProcessors } from '../../local/processors';
+import { appendEvents } from '../../local/mode';
+import { keptUp, startPipeline } from '../../local/pipeline';
 import { importCheckpoint } from '../import-checkpoint';
-import { importChunks, type ImportFormat } from '../importers';
+import { IMPORT_CHUNK, importChunks, type ImportFormat } from '../importers';
 import { runningInstance } from '../instance';
 
 export interface ImportCommandOptions {
@@ -81,21 +79,27 @@ function toInstance(url: string): Destination {
   };
 }
 
+/**
+ * How far the processors may trail the import: far enough that converting and processing overlap
+ * on the two cores, near enough that the progress bar tells how far the import really is.
+ */
+const MAX_LAG = 4 * IMPORT_CHUNK;
+
 async function toDataFolder(dataDir: string): Promise<Destination> {
-  const { log, db, topics } = await openData(dataDir);
-  const consumers = localProcessors(db, topics, folderStore(join(dataDir, 'archive'))).map(
-    (p) => new LogConsumer(log, p, join(dataDir, 'offsets', `${p.name}.json`)),
-  );
-  for (const c of consumers) await c.open();
+  const pipeline = await startPipeline(dataDir, () => undefined);
+  const { log, topics, consumers } = pipeline;
   return {
     async write(events, appended) {
       await appendEvents(log, topics, events);
       await appended(events.length);
-      for (const c of consumers) while (await c.poll());
+      await keptUp(consumers, MAX_LAG);
     },
     async close() {
-      await log.close();
-      await db.close();
+      try {
+        await keptUp(consumers);
+      } finally {
+        await pipeline.stop();
+      }
     },
   };
 }

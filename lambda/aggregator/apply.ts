@@ -114,7 +114,7 @@ export function planStatements(topic: string, batches: PartitionBatch[], now: Da
 /** Bulk-loads a plan's rows into the staging tables, replacing the writer's earlier rows (local mode's COPY, stage.ts). */
 async function stage(executor: StatementExecutor, copyRows: NonNullable<StatementExecutor['copyRows']>, plan: Plan): Promise<void> {
   for (const t of plan.tables) {
-    await executor.query(clearStatement(t, plan.writer));
+    await executor.query(clearStatement(t));
     await copyRows(
       stageOf(t.spec.table),
       stagedColumns(t),

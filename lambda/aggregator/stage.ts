@@ -5,10 +5,12 @@
  * from 4,807 to 6,561 events/s). On AWS the rows go through S3 into temporary tables instead
  * (load.ts). Every path gives the same tables (test/simulation/aggregator-aws-path.test.ts).
  *
- * Staged rows carry their writer (topic and partitions). Local mode has one writer per topic at
- * a time, so a writer's earlier rows in a table (an attempt that failed, or a batch already
- * merged) are deleted right before it stages that table again: a merge only ever reads the rows
- * of the attempt it belongs to.
+ * Staged rows carry their writer (topic and partitions). Local mode has one aggregator, which
+ * handles one batch at a time, so a staging table is emptied with TRUNCATE right before it is
+ * staged again (an attempt that failed, or a batch already merged, leaves rows behind): a merge
+ * only ever reads the rows of the attempt it belongs to. TRUNCATE, unlike DELETE, leaves no dead
+ * rows behind; PGlite has no autovacuum, so deleted rows piled up to the size of the table they
+ * feed and every batch scanned them.
  */
 import { literal } from '../../warehouse/literal';
 import { columnType, type ColumnDef } from '../../warehouse/union';
@@ -37,9 +39,9 @@ export function writerOf(topic: string, partitions: readonly number[]): string {
 /** The column names of a table's staged rows: the writer, then the table's row columns. */
 export const stagedColumns = (t: TableRows) => [WRITER[0], ...t.columns.map(([n]) => n)];
 
-/** Deletes a writer's earlier rows from a table's staging table (run before staging it again). */
-export function clearStatement(t: TableRows, writer: string): string {
-  return `DELETE FROM ${stageOf(t.spec.table)} WHERE writer = ${literal(writer)}`;
+/** Empties a table's staging table (run before staging it again). */
+export function clearStatement(t: TableRows): string {
+  return `TRUNCATE ${stageOf(t.spec.table)}`;
 }
 
 /** The query a merge reads one table's staged rows from. */

@@ -1,0 +1,20 @@
+import { PGlite } from '@electric-sql/pglite';
+(async () => {
+  const db = await PGlite.create(process.argv[2]);
+  await db.query(`CREATE TABLE IF NOT EXISTS zz (a int)`);
+  await db.query(`INSERT INTO zz SELECT generate_series(1,1000)`);
+  await db.query(`DELETE FROM zz WHERE a < 100`);
+  console.log((await db.query(`SELECT relname, n_live_tup, n_dead_tup, n_mod_since_analyze FROM pg_stat_user_tables ORDER BY n_mod_since_analyze DESC LIMIT 5`)).rows);
+  let t = performance.now();
+  await db.query('ANALYZE sessions'); console.log('analyze sessions', performance.now() - t);
+  t = performance.now(); await db.query('ANALYZE'); console.log('analyze all', performance.now() - t);
+  t = performance.now(); await db.query('VACUUM stage_sessions'); console.log('vacuum stage_sessions', performance.now() - t);
+  t = performance.now(); await db.query('VACUUM sessions'); console.log('vacuum sessions', performance.now() - t);
+  t = performance.now(); await db.query('TRUNCATE stage_visitors'); console.log('truncate', performance.now() - t);
+  t = performance.now(); await db.query('TRUNCATE stage_visitors'); console.log('truncate', performance.now() - t);
+  const ids = (await db.query<{ event_id: string }>('SELECT event_id FROM seen_events ORDER BY day DESC LIMIT 2000')).rows.map((r) => `'${r.event_id}'`);
+  t = performance.now(); await db.query(`SELECT event_id FROM seen_events WHERE event_id IN (${ids.join(',')})`); console.log('seen lookup', performance.now() - t);
+  t = performance.now(); await db.query(`SELECT event_id FROM events WHERE received_timestamp >= CAST('2015-06-01 00:00:00' AS TIMESTAMP) AND received_timestamp <= CAST('2015-06-03 00:00:00' AS TIMESTAMP) AND event_id IN (${ids.join(',')})`); console.log('events lookup', performance.now() - t);
+  console.log((await db.query(`SELECT relname, relpages, reltuples FROM pg_class WHERE relname IN ('sessions','events','seen_events','stage_sessions')`)).rows);
+  await db.close();
+})();
