@@ -62,7 +62,9 @@ export async function appendEvents(log: DurableLog, topics: Topics, events: read
 
 /** Starts local mode; resolves once the collector listens. */
 export async function startLocal(options: LocalOptions): Promise<LocalMode> {
-  const pipeline = await startPipeline(options.dataDir, (name, err) => options.log.error(`${name} failed; retrying`, { error: err.message }));
+  const pipeline = await startPipeline(options.dataDir, (name, err) =>
+    options.log.error(`${name} failed; retrying`, { error: err.message }),
+  );
   const { log, db, consumers, topics } = pipeline;
   const archive = join(options.dataDir, 'archive');
   for (const d of log.damage) options.log.warn(`log damage: ${d.message}`);

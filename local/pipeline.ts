@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPLAY_TOPIC, TOPICS, type Topics } from '../contract';
 import { DurableLog } from '../durable-log/log';
+import { folderStore } from '../lambda/shared/object-store';
 import { LogConsumer } from './consumer';
 import { threadedProcessors } from './processors';
 import { WarehouseWorker } from './warehouse-worker';
@@ -14,8 +15,8 @@ import { WarehouseWorker } from './warehouse-worker';
 /** The log partitions, as on the MSK topic. */
 const LOCAL_PARTITIONS = 3;
 
-/** Records per batch a consumer hands its processor (the Lambdas' event source mappings take up to 10,000). */
-export const LOCAL_BATCH_RECORDS = 10_000;
+/** Records per batch a consumer hands its processor: twice that made the import 3 % faster and took 90 MB more. */
+const LOCAL_BATCH_RECORDS = 5000;
 
 /** Opens the data folder's log. */
 export async function openLog(dataDir: string): Promise<DurableLog> {
@@ -39,7 +40,7 @@ export async function startPipeline(dataDir: string, onError: (processor: string
   const topics = TOPICS;
   const log = await openLog(dataDir);
   const db = await WarehouseWorker.open(dataDir);
-  const consumers = threadedProcessors(db, topics).map(
+  const consumers = threadedProcessors(db, topics, folderStore(join(dataDir, 'archive'))).map(
     (p) => new LogConsumer(log, p, join(dataDir, 'offsets', `${p.name}.json`), LOCAL_BATCH_RECORDS, (err) => onError(p.name, err)),
   );
   for (const c of consumers) await c.start();

@@ -12,7 +12,7 @@ import { eventsAndPlaces, keepRefused } from '../lambda/shared/refused';
 import type { StatementExecutor } from '../warehouse/executor';
 import { REPLAY_TOPIC, type Topics } from '../contract';
 import type { Processor } from './consumer';
-import type { ProcessorName, WarehouseWorker } from './warehouse-worker';
+import type { WarehouseProcessor, WarehouseWorker } from './warehouse-worker';
 import { storeRawEvents, type BulkExecutor } from '../warehouse/raw-events';
 import { maintainTables } from './maintenance';
 
@@ -74,18 +74,17 @@ export function localProcessors(db: BulkExecutor, topics: Topics, archive: Objec
 }
 
 /**
- * The same processors with their cores in the warehouse worker thread (running local mode): the
- * consumers on the main thread only read the log and wait.
+ * The processors as a data folder's pipeline runs them: the aggregator's and the indexer's cores
+ * in the warehouse worker thread, where PGlite is, and the archiver (compression and files) on
+ * this thread, so the two cores share the work.
  */
-export function threadedProcessors(worker: WarehouseWorker, topics: Topics): Processor[] {
-  return Object.entries(processorTopics(topics)).map(([name, read]) => ({
-    name,
-    topics: read,
-    handle: (event) => worker.handle(name as ProcessorName, event),
-  }));
+export function threadedProcessors(worker: WarehouseWorker, topics: Topics, archive: ObjectStore): Processor[] {
+  const read = processorTopics(topics);
+  const inWorker = (name: WarehouseProcessor): Processor => ({ name, topics: read[name], handle: (event) => worker.handle(name, event) });
+  return [inWorker('aggregator'), inWorker('indexer'), archiver(archive, topics)];
 }
 
 /** The topics each processor reads. */
-function processorTopics(topics: Topics): Record<ProcessorName, string[]> {
+function processorTopics(topics: Topics): Record<WarehouseProcessor | 'archiver', string[]> {
   return { aggregator: [topics.events, REPLAY_TOPIC], indexer: [topics.events, REPLAY_TOPIC], archiver: [topics.events, topics.bad] };
 }

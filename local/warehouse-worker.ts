@@ -1,7 +1,7 @@
 /**
  * Local mode's warehouse in a worker thread, seen from the main thread: a StatementExecutor for
- * the dashboard and the commands, and the processors' `handle` for the consumers. PGlite and the
- * aggregation run in the worker, so the collector on the main thread keeps answering while the
+ * the dashboard and the commands, and the warehouse processors' `handle` for the consumers. PGlite,
+ * the aggregation and the indexing run in the worker, so the collector on the main thread keeps answering while the
  * processors work; the durable log stays the hand-off between them.
  */
 import type { MSKEvent } from 'aws-lambda';
@@ -10,20 +10,27 @@ import { Worker } from 'node:worker_threads';
 import type { Row, StatementExecutor } from '../warehouse/executor';
 
 /** The processors whose cores run in the worker. */
-export type ProcessorName = 'aggregator' | 'indexer' | 'archiver';
+export type WarehouseProcessor = 'aggregator' | 'indexer';
 
 /** What the main thread asks of the worker. */
 export type ThreadRequest = { id: number } & Ask;
 
 /** A request without its id. */
 type Ask =
-  | { kind: 'handle'; processor: ProcessorName; event: MSKEvent }
+  | { kind: 'handle'; processor: WarehouseProcessor; event: MSKEvent }
   | { kind: 'query'; sql: string }
   | { kind: 'transaction'; sqls: readonly string[] }
   | { kind: 'close' };
 
 /** The worker's answer to one request. */
 export type ThreadReply = { id: number; value?: unknown; error?: { message: string; code?: string } };
+
+/**
+ * The worker's young generation: a batch's decoded events and rows live until it is written, and
+ * with V8's default (48 MB) they were copied through several scavenges. 64 MB made the import 3 %
+ * faster; 192 MB, 7 % more, for 90 MB more memory.
+ */
+const YOUNG_GENERATION_MB = 64;
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
@@ -46,14 +53,17 @@ export class WarehouseWorker implements StatementExecutor {
 
   /** Starts the worker and waits until its warehouse is open and migrated. */
   static async open(dataDir: string): Promise<WarehouseWorker> {
-    const worker = new Worker(join(__dirname, 'warehouse-thread.js'), { workerData: { dataDir } });
+    const worker = new Worker(join(__dirname, 'warehouse-thread.js'), {
+      workerData: { dataDir },
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
     const w = new WarehouseWorker(worker);
     await new Promise<void>((resolve, reject) => w.pending.set(0, { resolve: () => resolve(), reject }));
     return w;
   }
 
   /** Runs a processor's core on one batch in the worker. */
-  handle(processor: ProcessorName, event: MSKEvent): Promise<void> {
+  handle(processor: WarehouseProcessor, event: MSKEvent): Promise<void> {
     return this.ask({ kind: 'handle', processor, event }) as Promise<void>;
   }
 

@@ -55,8 +55,7 @@ describe('local table maintenance', () => {
   it('leaves staging tables holding one batch at most, however many batches ran', async () => {
     const db = await freshWarehouse();
     await createLocalIndexes(db);
-    const pages = async () =>
-      Number((await db.query(`SELECT pg_relation_size('stage_seen_events') / 8192 AS pages`))[0].pages);
+    const pages = async () => Number((await db.query(`SELECT pg_relation_size('stage_seen_events') / 8192 AS pages`))[0].pages);
     const batches = mskBatches(toLog(events.slice(0, 6000)), 500);
     await applyBatch(db, 'clickstream', batches[0]);
     const one = await pages();
