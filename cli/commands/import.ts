@@ -88,15 +88,19 @@ const MAX_LAG = 4 * IMPORT_CHUNK;
 async function toDataFolder(dataDir: string): Promise<Destination> {
   const pipeline = await startPipeline(dataDir, () => undefined);
   const { log, topics, consumers } = pipeline;
+  const caughtUp = (lag: number) =>
+    keptUp(consumers, lag).catch((err: Error) => {
+      throw new Error(`${err.message}; what was read is safe in the log: run the same import again to finish it`, { cause: err });
+    });
   return {
     async write(events, appended) {
       await appendEvents(log, topics, events);
       await appended(events.length);
-      await keptUp(consumers, MAX_LAG);
+      await caughtUp(MAX_LAG);
     },
     async close() {
       try {
-        await keptUp(consumers);
+        await caughtUp(0);
       } finally {
         await pipeline.stop();
       }

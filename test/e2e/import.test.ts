@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -82,6 +82,26 @@ describe('clickstream import', () => {
     expect(again.stdout).toBe(`imported 10000 events from ${APACHE} (all appended by an earlier run)\n`);
     expect(await withData(dir, dumpAggregates)).toEqual(before);
     expect(archivedLines(join(dir, 'archive'))).toHaveLength(archived);
+  });
+
+  it('a processor that fails stops the import with its reason, and the same import run again finishes it, counting nothing twice', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'archive'), ''); // a file where the archiver's folder belongs
+    const failed = importApache(dir);
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toMatch(
+      /the archiver failed: .*archive.*; what was read is safe in the log: run the same import again to finish it/,
+    );
+    rmSync(join(dir, 'archive'));
+    const again = importApache(dir);
+    expect(again.status).toBe(0);
+    // The failure surfaces after the first chunk or at the end, depending on how far the archiver got.
+    expect(again.stdout).toMatch(/^imported 10000 events from .+ \((all|5000) appended by an earlier run\)\n$/);
+    await withData(dir, async (db) => {
+      expect(Number((await db.query('SELECT SUM(events) AS n FROM traffic_hourly'))[0].n)).toBe(10000);
+      expect(Number((await db.query('SELECT COUNT(*) AS n FROM events'))[0].n)).toBe(10000);
+    });
+    expect(archivedLines(join(dir, 'archive'))).toHaveLength(10000);
   });
 
   it('Snowplow atomic CSV: duplicate event ids are counted once, every event kept', async () => {
