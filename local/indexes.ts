@@ -1,6 +1,7 @@
 /**
- * One of the two ways local mode's warehouse differs from Redshift's, both for speed (the other:
- * raw events and staged aggregate rows bulk-loaded with COPY, `PgliteExecutor.copyRows`): indexes. Redshift
+ * One of the three ways local mode's warehouse differs from Redshift's, all for speed (the others:
+ * raw events and staged aggregate rows bulk-loaded with COPY, `PgliteExecutor.copyRows`; and the
+ * tables analysed as they grow, maintenance.ts, where Redshift does it by itself): indexes. Redshift
  * has none (it scans sorted, zone-mapped columns); PGlite without them scans whole tables for
  * every batch's MERGE and every id lookup, so an import slows down as the tables grow. Each
  * aggregate table gets an index on the columns its rows are matched by, taken from the same

@@ -1,5 +1,6 @@
 /**
- * Local mode's two differences from Redshift, both for speed, change no result: its indexes
+ * Local mode's differences from Redshift, all for speed, change no result (the third, analysing
+ * tables as they grow, in maintenance.test.ts): its indexes
  * (the StreamSets sample gives identical tables with and without them), and its COPY of raw
  * events (the same rows as the aggregator's INSERT statements, hostile strings included; the
  * AWS path's COPY from S3 is compared in test/simulation).
