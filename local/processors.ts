@@ -2,7 +2,7 @@
  * The three stream processors as local mode runs them. The aggregator and the archiver run the
  * Lambdas' cores with local stores; the indexer's stand-in writes raw events into the local
  * warehouse instead of OpenSearch (search-store.ts), keeping the same first-copy rule. After
- * each batch the tables it grew are vacuumed and analysed when due (maintenance.ts).
+ * each batch the tables it grew are analysed when due (maintenance.ts).
  */
 import { applyBatch } from '../lambda/aggregator/apply';
 import { archiveMskEvent } from '../lambda/archiver/archive';

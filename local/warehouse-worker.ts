@@ -1,8 +1,8 @@
 /**
  * Local mode's warehouse in a worker thread, seen from the main thread: a StatementExecutor for
- * the dashboard and the commands, and the warehouse processors' `handle` for the consumers. PGlite,
- * the aggregation and the indexing run in the worker, so the collector on the main thread keeps answering while the
- * processors work; the durable log stays the hand-off between them.
+ * the dashboard and the commands, and the warehouse processors' `handle` for the consumers.
+ * PGlite, the aggregation and the indexing run in the worker, so the collector on the main thread
+ * keeps answering while the processors work; the durable log stays the hand-off between them.
  */
 import type { MSKEvent } from 'aws-lambda';
 import { join } from 'node:path';
