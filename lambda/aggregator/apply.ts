@@ -111,10 +111,10 @@ export function planStatements(topic: string, batches: PartitionBatch[], now: Da
   return { tables, events, writer, statements, applied: events.length, duplicates };
 }
 
-/** Bulk-loads a plan's rows into the staging tables, replacing the writer's earlier rows (local mode's COPY, stage.ts). */
+/** Bulk-loads a plan's rows into the staging tables, replacing what they held (local mode's COPY, stage.ts). */
 async function stage(executor: StatementExecutor, copyRows: NonNullable<StatementExecutor['copyRows']>, plan: Plan): Promise<void> {
+  if (plan.tables.length > 0) await executor.query(clearStatement(plan.tables));
   for (const t of plan.tables) {
-    await executor.query(clearStatement(t));
     await copyRows(
       stageOf(t.spec.table),
       stagedColumns(t),
