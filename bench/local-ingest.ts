@@ -1,6 +1,6 @@
 /**
  * Local mode under sustained load: autocannon against `clickstream start` (collector, durable
- * log and the three processors on one machine) and against a bare Node http server in the same
+ * log and the processors on one machine) and against a bare Node http server in the same
  * run. The processors keep working while the load runs; how far behind they are when it stops,
  * and how long they take to catch up, say whether they keep up.
  */

@@ -1,7 +1,7 @@
 /**
  * A data folder's river without its collector: the durable log, the warehouse worker thread and
- * the three consumers, running. Local mode puts the collector in front of it; `clickstream
- * import` appends to the log while the processors work on the other core.
+ * the consumers (aggregator and archiver), running. Local mode puts the collector in front of
+ * it; `clickstream import` appends to the log while the processors work on the other core.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';

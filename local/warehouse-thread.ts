@@ -1,6 +1,6 @@
 /**
  * The worker-thread side of local mode's warehouse: PGlite, the migrations and indexes, and the
- * aggregator's and indexer's cores run here, off the collector's event loop. The main thread
+ * aggregator's core run here, off the collector's event loop. The main thread
  * sends MSK-shaped batches and dashboard queries; every answer carries the request's id.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -10,7 +10,7 @@ import { folderStore } from '../lambda/shared/object-store';
 import { migrate } from '../warehouse/migrations';
 import { PgliteExecutor } from '../warehouse/pglite';
 import { createLocalIndexes } from './indexes';
-import { aggregator, indexer } from './processors';
+import { aggregator } from './processors';
 import type { ThreadRequest, ThreadReply } from './warehouse-worker';
 
 async function main(): Promise<void> {
@@ -21,7 +21,6 @@ async function main(): Promise<void> {
   const archive = folderStore(join(dataDir, 'archive'));
   const processors = {
     aggregator: aggregator(db, TOPICS, archive),
-    indexer: indexer(db, TOPICS, archive),
   };
   const port = parentPort!;
   port.on('message', (request: ThreadRequest) => {

@@ -1,7 +1,7 @@
 /**
  * Local mode's warehouse in a worker thread, seen from the main thread: a StatementExecutor for
- * the dashboard and the commands, and the warehouse processors' `handle` for the consumers.
- * PGlite, the aggregation and the indexing run in the worker, so the collector on the main thread
+ * the dashboard and the commands, and the aggregator's `handle` for its consumer.
+ * PGlite and the aggregation run in the worker, so the collector on the main thread
  * keeps answering while the processors work; the durable log stays the hand-off between them.
  */
 import type { MSKEvent } from 'aws-lambda';
@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { Row, StatementExecutor } from '../warehouse/executor';
 
 /** The processors whose cores run in the worker. */
-export type WarehouseProcessor = 'aggregator' | 'indexer';
+export type WarehouseProcessor = 'aggregator';
 
 /** What the main thread asks of the worker. */
 export type ThreadRequest = { id: number } & Ask;

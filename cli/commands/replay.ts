@@ -4,8 +4,8 @@
  *   directly), or a deployed stack through its replayer function (MSK is reachable only from
  *   the VPC).
  * - From the failure topic of a deployed stack (`--failed`).
- * The aggregator and the indexer keep the first copy of each event id, so replaying twice, or a
- * range that was never lost, changes no count.
+ * The aggregator (with the raw events it stores) and the indexer keep the first copy of each
+ * event id, so replaying twice, or a range that was never lost, changes no count.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { join } from 'node:path';

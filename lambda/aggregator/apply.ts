@@ -4,8 +4,8 @@
  * A batch whose SQL needs more than 40 statements is split by offset into smaller transactions,
  * each carrying its own watermark, so a crash between them loses and repeats nothing. Rows reach
  * the merges in one of three ways: inlined as SQL; staged with COPY first (local mode, stage.ts);
- * or put in S3 and COPYed inside the transaction (the AWS path, load.ts). On AWS the batch's raw
- * events are stored in the same transaction, so they too are stored exactly once.
+ * or put in S3 and COPYed inside the transaction (the AWS path, load.ts). The batch's raw events
+ * are stored in the same transaction (on AWS and in local mode), so they too are stored exactly once.
  *
  * A transaction the warehouse refuses because of its data is retried with its rows inlined (when
  * they were loaded), then bisected until the one record behind it is found; that record is set
@@ -21,11 +21,22 @@ import type { Refused } from '../shared/refused';
 import { isDataError, MAX_TRANSACTION_STATEMENTS, type StatementExecutor } from '../../warehouse/executor';
 import { aggregate, type TableRows } from './aggregate';
 import type { CopyStage } from '../../warehouse/copy';
-import { insertEventsStatements } from '../../warehouse/raw-events';
+import { EVENT_COLUMNS, eventRows, insertEventsStatements } from '../../warehouse/raw-events';
 import { INSERT_LOADED_EVENTS, LOAD_STATEMENTS, loadedSource, loadStatements } from './load';
 import { mergeStatement, pruneSeenEventsSql, readWatermarksSql, seenEventsSql, tableStatements, watermarkStatements } from './sql';
-import { clearStatement, stagedColumns, stagedSource, stageOf, writerOf } from './stage';
+import {
+  clearStatement,
+  CREATE_STAGE_EVENTS,
+  INSERT_STAGED_EVENTS,
+  STAGE_EVENTS,
+  stagedColumns,
+  stagedSource,
+  stageOf,
+  writerOf,
+} from './stage';
 import { SEEN_EVENTS_DAYS } from './tables';
+
+const EVENT_NAMES = EVENT_COLUMNS.map(([n]) => n);
 
 /** The UTC day of a timestamp as the warehouse returns it (a Date, or `YYYY-MM-DD HH:MM:SS` text). */
 const dayOf = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v)).slice(0, 10);
@@ -100,7 +111,10 @@ export function planStatements(topic: string, batches: PartitionBatch[], now: Da
     staged: () => tables.map((t) => mergeStatement(t, stagedSource(t, writer))),
     loaded: () => tables.map((t) => mergeStatement(t, loadedSource(t))),
   }[rows];
-  const raw = !rawEvents || events.length === 0 ? [] : rows === 'loaded' ? [INSERT_LOADED_EVENTS] : insertEventsStatements(events);
+  const raw =
+    !rawEvents || events.length === 0
+      ? []
+      : { loaded: [INSERT_LOADED_EVENTS], staged: [INSERT_STAGED_EVENTS], inline: insertEventsStatements(events) }[rows];
   const statements = [
     // Writers take turns (sql/migrations/V004): shared rows would otherwise make them abort each other.
     'LOCK aggregate_writers',
@@ -111,9 +125,17 @@ export function planStatements(topic: string, batches: PartitionBatch[], now: Da
   return { tables, events, writer, statements, applied: events.length, duplicates };
 }
 
-/** Bulk-loads a plan's rows into the staging tables, replacing what they held (local mode's COPY, stage.ts). */
-async function stage(executor: StatementExecutor, copyRows: NonNullable<StatementExecutor['copyRows']>, plan: Plan): Promise<void> {
-  if (plan.tables.length > 0) await executor.query(clearStatement(plan.tables));
+/** Bulk-loads a plan's rows, and its raw events if asked, into the staging tables, replacing what they held (local mode's COPY, stage.ts). */
+async function stage(
+  executor: StatementExecutor,
+  copyRows: NonNullable<StatementExecutor['copyRows']>,
+  plan: Plan,
+  rawEvents: boolean,
+): Promise<void> {
+  const raw = rawEvents && plan.events.length > 0;
+  if (raw) await executor.query(CREATE_STAGE_EVENTS);
+  const stages = [...plan.tables.map((t) => stageOf(t.spec.table)), ...(raw ? [STAGE_EVENTS] : [])];
+  if (stages.length > 0) await executor.query(clearStatement(stages));
   for (const t of plan.tables) {
     await copyRows(
       stageOf(t.spec.table),
@@ -121,6 +143,7 @@ async function stage(executor: StatementExecutor, copyRows: NonNullable<Statemen
       t.rows.map((r) => [plan.writer, ...r]),
     );
   }
+  if (raw) await copyRows(STAGE_EVENTS, EVENT_NAMES, eventRows(plan.events));
 }
 
 /** How {@link applyBatch} runs. */
@@ -131,7 +154,7 @@ export interface ApplyOptions {
   now?: Date;
   /** Load the rows with COPY from this stage inside each transaction (Redshift through the Data API). */
   copyStage?: CopyStage;
-  /** Store the applied events in `events` in the same transactions (the AWS aggregator; locally the indexer stores them). */
+  /** Store the applied events in `events` in the same transactions. */
   rawEvents?: boolean;
 }
 
@@ -197,7 +220,7 @@ async function applyFresh(run: Run, batches: PartitionBatch[], seen: ReadonlySet
         ...(await loadStatements(run.copyStage, plan.tables, run.rawEvents ? plan.events : [])),
         ...statements.slice(1),
       ];
-    else if (copyRows) await stage(executor, copyRows, plan);
+    else if (copyRows) await stage(executor, copyRows, plan, run.rawEvents);
     await executor.transaction(statements);
   } catch (err) {
     if (!isDataError(err)) throw err;

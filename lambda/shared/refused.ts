@@ -32,19 +32,3 @@ export async function keepRefused(store: ObjectStore, processor: string, failure
   }
   for (const object of archiveObjects([...batches.values()], `bad/${processor}`)) await store.put(object);
 }
-
-/** The valid events of decoded batches, and where each id was first read (to file a refusal under). */
-export function eventsAndPlaces(batches: readonly PartitionBatch[]): {
-  events: ClickEvent[];
-  placeOf: (eventId: string) => Omit<Refused, 'event' | 'reason'>;
-} {
-  const where = new Map<string, Omit<Refused, 'event' | 'reason'>>();
-  const events = batches.flatMap((b) =>
-    b.records.flatMap((r) => {
-      if (!('event' in r)) return [];
-      if (!where.has(r.event.eventId)) where.set(r.event.eventId, { topic: b.topic, partition: b.partition, offset: r.offset });
-      return [r.event];
-    }),
-  );
-  return { events, placeOf: (id) => where.get(id)! };
-}

@@ -4,15 +4,15 @@
  */
 import { join } from 'node:path';
 import { readImport } from '../../cli/importers';
+import { applyBatch } from '../../lambda/aggregator/apply';
 import type { ClickEvent } from '../../contract';
-import { storeRawEvents } from '../../warehouse/raw-events';
 import { funnelReport, funnelSql } from '../../warehouse/analyses/funnel';
 import { pathsSql } from '../../warehouse/analyses/paths';
 import { retentionReport, retentionSql } from '../../warehouse/analyses/retention';
 import { scopeOf, type Scope } from '../../warehouse/analyses/scope';
 import type { PgliteExecutor } from '../../warehouse/pglite';
 import { DATASETS } from '../support/datasets';
-import { freshWarehouse } from '../support/warehouse';
+import { freshWarehouse, mskBatches, toLog } from '../support/warehouse';
 
 const APACHE = join(DATASETS, 'elastic-apache-logs/apache_logs');
 const SCOPE: Scope = scopeOf({ since: '2015-05-17', until: '2015-05-21' });
@@ -36,7 +36,8 @@ describe('event-level analyses on the Apache log', () => {
   beforeAll(async () => {
     const { events } = await readImport(APACHE, { format: 'apache-combined', site: 'http://www.semicomplete.com' });
     db = await freshWarehouse();
-    expect(await storeRawEvents(db, events)).toEqual([]);
+    for (const batch of mskBatches(toLog(events), 5000))
+      expect(await applyBatch(db, 'clickstream', batch, { rawEvents: true })).toMatchObject({ poisoned: [] });
     people = events.filter((e) => !e.device?.isBot);
     for (const e of people) sessions.set(e.sessionId, [...(sessions.get(e.sessionId) ?? []), e]);
   }, 120_000);

@@ -13,7 +13,6 @@ import { startDashboardServer } from '../../local/dashboard-server';
 import { DataApiExecutor } from '../../warehouse/data-api';
 import { analysis } from '../../warehouse/analyses';
 import type { PgliteExecutor } from '../../warehouse/pglite';
-import { storeRawEvents } from '../../warehouse/raw-events';
 import { renderQuery } from '../../warehouse/named-queries';
 import { dataApiOverPglite } from '../support/data-api-pglite';
 import { DATASETS } from '../support/datasets';
@@ -27,8 +26,7 @@ describe('the dashboard against Redshift through the Data API', () => {
   beforeAll(async () => {
     const { events } = await readImport(join(DATASETS, 'elastic-apache-logs/apache_logs'), { format: 'apache-combined', site: 'http://x' });
     db = await freshWarehouse();
-    await storeRawEvents(db, events);
-    for (const batch of mskBatches(toLog(events), 5000)) await applyBatch(db, 'clickstream', batch);
+    for (const batch of mskBatches(toLog(events), 5000)) await applyBatch(db, 'clickstream', batch, { rawEvents: true });
     redshift = dataApiOverPglite(db);
     const executor = new DataApiExecutor(
       new RedshiftDataClient({ region: 'eu-west-1' }),

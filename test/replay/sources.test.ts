@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeEvent } from '../../contract';
+import { encodeEvent, REPLAY_TOPIC } from '../../contract';
 import { toMskEvent } from '../../lambda/shared/msk-event';
 import { startLocal, type LocalMode } from '../../local/mode';
 import { readFailedRecord } from '../../replay/failed';
@@ -69,13 +69,14 @@ describe('replay while local mode runs', () => {
       for (let i = 0; i < 200 && local.consumers.some((c) => c.lag() > 0); i++) await new Promise((r) => setTimeout(r, 50));
     };
     await settled();
-    // Lose the warehouse copy, as after a restore from an old backup.
-    await local.db.query(`DELETE FROM events WHERE event_id = '${event.eventId}'`);
     const res = await fetch(`${local.url}/api/replay?since=2026-11-20T09:00:00Z&until=2026-11-20T10:00:00Z`, { method: 'POST' });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ objects: 1, events: 1, invalid: 0 });
     await settled();
+    // The replayed copy reached the aggregator, which kept the first: one raw row, counted once.
+    expect(local.log.highWatermark(REPLAY_TOPIC, 0)).toBe(1);
     expect(await local.db.query(`SELECT event_id FROM events WHERE event_id = '${event.eventId}'`)).toHaveLength(1);
+    expect(Number((await local.db.query('SELECT SUM(events) AS n FROM traffic_hourly'))[0].n)).toBe(1);
     const cross = await fetch(`${local.url}/api/replay?since=2026-11-20T09:00:00Z`, {
       method: 'POST',
       headers: { 'Sec-Fetch-Site': 'cross-site' },
