@@ -11,8 +11,9 @@ import { unionSources, type ColumnDef } from './union';
 
 /** The columns of `events`, with their types. */
 export const EVENT_COLUMNS: ColumnDef[] = COLUMNS.map((c) => [c.name, c.sqlType]);
-const COLUMN_NAMES = COLUMNS.map((c) => c.name);
-const NAMES = COLUMN_NAMES.join(', ');
+/** The column names of `events`, in order. */
+export const EVENT_COLUMN_NAMES: readonly string[] = COLUMNS.map((c) => c.name);
+const NAMES = EVENT_COLUMN_NAMES.join(', ');
 const TIMESTAMPS = new Set(COLUMNS.flatMap((c, i) => (c.sqlType === 'TIMESTAMP' ? [i] : [])));
 
 /** Events as rows of `events`, timestamps as the warehouse reads them (`YYYY-MM-DD HH:MM:SS.sss`). */

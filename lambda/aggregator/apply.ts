@@ -21,7 +21,7 @@ import type { Refused } from '../shared/refused';
 import { isDataError, MAX_TRANSACTION_STATEMENTS, type StatementExecutor } from '../../warehouse/executor';
 import { aggregate, type TableRows } from './aggregate';
 import type { CopyStage } from '../../warehouse/copy';
-import { EVENT_COLUMNS, eventRows, insertEventsStatements } from '../../warehouse/raw-events';
+import { EVENT_COLUMN_NAMES, eventRows, insertEventsStatements } from '../../warehouse/raw-events';
 import { INSERT_LOADED_EVENTS, LOAD_STATEMENTS, loadedSource, loadStatements } from './load';
 import { mergeStatement, pruneSeenEventsSql, readWatermarksSql, seenEventsSql, tableStatements, watermarkStatements } from './sql';
 import {
@@ -35,8 +35,6 @@ import {
   writerOf,
 } from './stage';
 import { SEEN_EVENTS_DAYS } from './tables';
-
-const EVENT_NAMES = EVENT_COLUMNS.map(([n]) => n);
 
 /** The UTC day of a timestamp as the warehouse returns it (a Date, or `YYYY-MM-DD HH:MM:SS` text). */
 const dayOf = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v)).slice(0, 10);
@@ -143,7 +141,7 @@ async function stage(
       t.rows.map((r) => [plan.writer, ...r]),
     );
   }
-  if (raw) await copyRows(STAGE_EVENTS, EVENT_NAMES, eventRows(plan.events));
+  if (raw) await copyRows(STAGE_EVENTS, EVENT_COLUMN_NAMES, eventRows(plan.events));
 }
 
 /** How {@link applyBatch} runs. */

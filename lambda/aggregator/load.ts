@@ -13,7 +13,7 @@
  */
 import type { ClickEvent } from '../../contract';
 import { copyStatement, jsonLines, type CopyStage } from '../../warehouse/copy';
-import { EVENT_COLUMNS, eventRows } from '../../warehouse/raw-events';
+import { EVENT_COLUMN_NAMES, EVENT_COLUMNS, eventRows } from '../../warehouse/raw-events';
 import { columnType } from '../../warehouse/union';
 import { columnsOf, type TableRows } from './aggregate';
 import { TABLES, type ColumnDef } from './tables';
@@ -42,7 +42,7 @@ function wideColumns(): Map<string, ColumnDef> {
 }
 const WIDE = wideColumns();
 const SHORT_EVENT_COLUMNS: ColumnDef[] = EVENT_COLUMNS.map(([, type], i) => [`e${i}`, type]);
-const EVENT_NAMES = EVENT_COLUMNS.map(([n]) => n).join(', ');
+const EVENT_NAMES = EVENT_COLUMN_NAMES.join(', ');
 
 const ddl = (table: string, columns: readonly ColumnDef[]) =>
   `CREATE TEMP TABLE ${table} (${columns.map(([n, t]) => `${n} ${t}`).join(', ')})`;

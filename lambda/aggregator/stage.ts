@@ -1,8 +1,8 @@
 /**
  * Local mode's bulk path for the aggregates and raw events: a batch's pre-aggregated rows are
  * loaded with COPY into a staging table per aggregate table, and its raw events into one more,
- * then one set-based statement per table merges them inside the writers' transaction, instead of megabytes of inlined rows to parse (the import went
- * from 4,807 to 6,561 events/s). On AWS the rows go through S3 into temporary tables instead
+ * then one set-based statement per table merges them inside the writers' transaction, instead
+ * of megabytes of inlined rows to parse (the import went from 4,807 to 6,561 events/s). On AWS the rows go through S3 into temporary tables instead
  * (load.ts). Every path gives the same tables (test/simulation/aggregator-aws-path.test.ts).
  *
  * Staged rows carry their writer (topic and partitions). Local mode has one aggregator, which
@@ -13,12 +13,12 @@
  * feed and every batch scanned them.
  */
 import { literal } from '../../warehouse/literal';
-import { EVENT_COLUMNS } from '../../warehouse/raw-events';
+import { EVENT_COLUMN_NAMES } from '../../warehouse/raw-events';
 import { columnType, type ColumnDef } from '../../warehouse/union';
 import { columnsOf, type TableRows } from './aggregate';
 import { TABLES } from './tables';
 
-const EVENT_NAMES = EVENT_COLUMNS.map(([n]) => n).join(', ');
+const EVENT_NAMES = EVENT_COLUMN_NAMES.join(', ');
 
 /** The staging table of an aggregate table. */
 export const stageOf = (table: string) => `stage_${table}`;

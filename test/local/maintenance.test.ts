@@ -41,8 +41,7 @@ describe('local table maintenance', () => {
     expect(plain.scan).toMatch(/^Seq Scan on seen_events/);
     expect(plain.stats.map((r) => Number(r.reltuples))).toEqual([-1, -1]);
     expect(maintained.scan).toMatch(/Index (Only )?Scan|Bitmap Index Scan/);
-    expect(maintained.stats.map((r) => Number(r.reltuples))).toEqual([expect.any(Number), expect.any(Number)]);
-    expect(Number(maintained.stats[0].reltuples)).toBeGreaterThan(0);
+    expect(maintained.stats.map((r) => Number(r.reltuples) > 0)).toEqual([true, true]);
 
     // Each table is analysed again only once it has doubled: a few times over the run, not after every batch.
     const times = (table: string) => maintained.analysed.filter((names) => names.includes(table)).length;
