@@ -3,15 +3,28 @@
  * embedded Postgres locally and in tests. Everything above it runs the same SQL.
  */
 
-/** A result row, by column name. */
 import type { SqlValue } from './literal';
 
+/** A result row, by column name. */
 export type Row = Record<string, unknown>;
+
+/** Rows bulk-loaded into a table as one statement of a transaction (local mode's COPY). */
+export interface RowsCopy {
+  copy: string;
+  columns: readonly string[];
+  rows: readonly SqlValue[][];
+}
+
+/** A statement of a transaction: SQL, or rows to bulk-load. */
+export type Statement = string | RowsCopy;
 
 /** Runs SQL against the warehouse. */
 export interface StatementExecutor {
-  /** Bulk-loads rows into a table, where the warehouse has a faster way than INSERT (local mode's COPY). */
-  copyRows?(table: string, columns: readonly string[], rows: readonly SqlValue[][]): Promise<void>;
+  /**
+   * Like {@link transaction}, where some statements bulk-load rows: the warehouses that have a
+   * faster way than INSERT for rows in memory (local mode's COPY; Redshift loads from S3 instead).
+   */
+  copyingTransaction?(statements: readonly Statement[]): Promise<void>;
   /** Runs one statement and returns its rows (none for statements without a result set). */
   query(sql: string): Promise<Row[]>;
   /** Runs the statements in order as one transaction: all or nothing. At most {@link MAX_TRANSACTION_STATEMENTS}. */

@@ -3,7 +3,7 @@
  * watermark are skipped, and the aggregates and the new watermark commit in one transaction.
  * A batch whose SQL needs more than 40 statements is split by offset into smaller transactions,
  * each carrying its own watermark, so a crash between them loses and repeats nothing. Rows reach
- * the merges in one of three ways: inlined as SQL; staged with COPY first (local mode, stage.ts);
+ * the merges in one of three ways: inlined as SQL; COPYed from memory inside the transaction (local mode, stage.ts);
  * or put in S3 and COPYed inside the transaction (the AWS path, load.ts). The batch's raw events
  * are stored in the same transaction (on AWS and in local mode), so they too are stored exactly once.
  *
@@ -18,22 +18,13 @@
 import { badEvent, type ClickEvent } from '../../contract';
 import type { DecodedRecord, PartitionBatch } from '../shared/msk-event';
 import type { Refused } from '../shared/refused';
-import { isDataError, MAX_TRANSACTION_STATEMENTS, type StatementExecutor } from '../../warehouse/executor';
+import { isDataError, MAX_TRANSACTION_STATEMENTS, type Statement, type StatementExecutor } from '../../warehouse/executor';
 import { aggregate, type TableRows } from './aggregate';
 import type { CopyStage } from '../../warehouse/copy';
-import { EVENT_COLUMN_NAMES, eventRows, insertEventsStatements } from '../../warehouse/raw-events';
+import { insertEventsStatements } from '../../warehouse/raw-events';
 import { INSERT_LOADED_EVENTS, LOAD_STATEMENTS, loadedSource, loadStatements } from './load';
 import { mergeStatement, pruneSeenEventsSql, readWatermarksSql, seenEventsSql, tableStatements, watermarkStatements } from './sql';
-import {
-  clearStatement,
-  CREATE_STAGE_EVENTS,
-  INSERT_STAGED_EVENTS,
-  STAGE_EVENTS,
-  stagedColumns,
-  stagedSource,
-  stageOf,
-  writerOf,
-} from './stage';
+import { CREATE_STAGES, stagedSource, stageStatements } from './stage';
 import { SEEN_EVENTS_DAYS } from './tables';
 
 /** The UTC day of a timestamp as the warehouse returns it (a Date, or `YYYY-MM-DD HH:MM:SS` text). */
@@ -66,7 +57,6 @@ export interface Plan {
   tables: TableRows[];
   /** The events applied: the first copy of each id not applied before. */
   events: ClickEvent[];
-  writer: string;
   /** The locked part of the transaction: the merges, the raw events (when stored here), then the watermark. */
   statements: string[];
   applied: number;
@@ -103,16 +93,14 @@ export function planStatements(topic: string, batches: PartitionBatch[], now: Da
     }
   }
   const tables = aggregate(events, now.toISOString().slice(0, 10)).filter((t) => t.rows.length > 0);
-  const writer = writerOf(topic, [...next.keys()]);
   const merges = {
     inline: () => tables.flatMap(tableStatements),
-    staged: () => tables.map((t) => mergeStatement(t, stagedSource(t, writer))),
+    staged: () => tables.map((t) => mergeStatement(t, stagedSource(t))),
     loaded: () => tables.map((t) => mergeStatement(t, loadedSource(t))),
   }[rows];
+  // Staged raw events are COPYed into `events` with the staged rows (stage.ts).
   const raw =
-    !rawEvents || events.length === 0
-      ? []
-      : { loaded: [INSERT_LOADED_EVENTS], staged: [INSERT_STAGED_EVENTS], inline: insertEventsStatements(events) }[rows];
+    !rawEvents || events.length === 0 ? [] : { loaded: [INSERT_LOADED_EVENTS], staged: [], inline: insertEventsStatements(events) }[rows];
   const statements = [
     // Writers take turns (sql/migrations/V004): shared rows would otherwise make them abort each other.
     'LOCK aggregate_writers',
@@ -120,28 +108,7 @@ export function planStatements(topic: string, batches: PartitionBatch[], now: Da
     ...raw,
     ...watermarkStatements(topic, next, now),
   ];
-  return { tables, events, writer, statements, applied: events.length, duplicates };
-}
-
-/** Bulk-loads a plan's rows, and its raw events if asked, into the staging tables, replacing what they held (local mode's COPY, stage.ts). */
-async function stage(
-  executor: StatementExecutor,
-  copyRows: NonNullable<StatementExecutor['copyRows']>,
-  plan: Plan,
-  rawEvents: boolean,
-): Promise<void> {
-  const raw = rawEvents && plan.events.length > 0;
-  if (raw) await executor.query(CREATE_STAGE_EVENTS);
-  const stages = [...plan.tables.map((t) => stageOf(t.spec.table)), ...(raw ? [STAGE_EVENTS] : [])];
-  if (stages.length > 0) await executor.query(clearStatement(stages));
-  for (const t of plan.tables) {
-    await copyRows(
-      stageOf(t.spec.table),
-      stagedColumns(t),
-      t.rows.map((r) => [plan.writer, ...r]),
-    );
-  }
-  if (raw) await copyRows(STAGE_EVENTS, EVENT_COLUMN_NAMES, eventRows(plan.events));
+  return { tables, events, statements, applied: events.length, duplicates };
 }
 
 /** How {@link applyBatch} runs. */
@@ -202,24 +169,28 @@ async function applyFresh(run: Run, batches: PartitionBatch[], seen: ReadonlySet
   const { executor, topic, result } = run;
   const total = batches.reduce((n, b) => n + b.records.length, 0);
   if (total === 0) return;
-  // Locally rows are staged with COPY before the transaction; on AWS they are COPYed from S3 inside it.
-  const copyRows = executor.copyRows?.bind(executor);
-  const rows: RowSource = run.copyStage ? 'loaded' : copyRows ? 'staged' : 'inline';
+  // Rows are COPYed inside the transaction: locally from memory (stage.ts), on AWS from S3 (load.ts).
+  const copying = run.copyStage ? undefined : executor.copyingTransaction?.bind(executor);
+  const rows: RowSource = run.copyStage ? 'loaded' : copying ? 'staged' : 'inline';
   const plan = planStatements(topic, batches, run.now, { alreadySeen: seen, rows, rawEvents: run.rawEvents });
+  // The Data API's limit; local COPYs are not statements there.
   if (plan.statements.length + (run.copyStage ? LOAD_STATEMENTS : 0) > MAX_TRANSACTION_STATEMENTS && total > 1)
     return applyHalves(run, batches, seen);
-  let statements = plan.statements;
+  const events = run.rawEvents ? plan.events : [];
+  // The lock stays first: a transaction's snapshot is taken by its first query, so a writer that
+  // loaded before waiting for the lock would merge into a stale snapshot and be aborted.
+  const [lock, ...rest] = plan.statements;
+  let statements: Statement[] = plan.statements;
   try {
-    if (run.copyStage)
-      // The lock stays first: a transaction's snapshot is taken by its first query, so a writer that
-      // loaded before waiting for the lock would merge into a stale snapshot and be aborted.
-      statements = [
-        statements[0],
-        ...(await loadStatements(run.copyStage, plan.tables, run.rawEvents ? plan.events : [])),
-        ...statements.slice(1),
-      ];
-    else if (copyRows) await stage(executor, copyRows, plan, run.rawEvents);
-    await executor.transaction(statements);
+    if (copying) {
+      await executor.query(CREATE_STAGES);
+      statements = [lock, ...stageStatements(plan.tables, events), ...rest];
+      await copying(statements);
+    } else {
+      const sqls = run.copyStage ? [lock, ...(await loadStatements(run.copyStage, plan.tables, events)), ...rest] : plan.statements;
+      statements = sqls;
+      await executor.transaction(sqls);
+    }
   } catch (err) {
     if (!isDataError(err)) throw err;
     // Records the loaded transaction refused are tried again with their rows inlined (bisected
@@ -247,7 +218,7 @@ async function applyFresh(run: Run, batches: PartitionBatch[], seen: ReadonlySet
   result.duplicates += plan.duplicates;
   result.transactions++;
   result.statements += statements.length;
-  result.sqlBytes += statements.reduce((n, s) => n + Buffer.byteLength(s), 0);
+  result.sqlBytes += statements.reduce((n, s) => n + (typeof s === 'string' ? Buffer.byteLength(s) : 0), 0);
 }
 
 /** Applies the first half, then the second with the first half's ids counted as seen. */

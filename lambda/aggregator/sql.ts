@@ -1,6 +1,7 @@
 /**
  * Renders a batch's aggregate SQL for Redshift (also valid Postgres 15+): MERGE for counters
- * and state, anti-join INSERT for memberships, and the offset watermark. The merges read their
+ * and state, anti-join INSERT for memberships (a plain INSERT where every event is a new member:
+ * the applied ids, already filtered against `seen_events`), and the offset watermark. The merges read their
  * rows from temporary tables loaded from S3 (AWS, load.ts), local staging (stage.ts), or, where
  * neither exists (an executor without bulk loading), rows inlined as a UNION ALL subquery
  * (Redshift accepts no VALUES list in FROM), chunked so each statement stays under the Data
@@ -34,6 +35,7 @@ export function mergeStatement({ spec, columns }: Pick<TableRows, 'spec' | 'colu
       return `MERGE INTO ${t} USING (${src}) AS s ON ${on} WHEN MATCHED THEN UPDATE SET ${set} WHEN NOT MATCHED THEN ${insert}`;
     }
     case 'membership': {
+      if (spec.distinctPerEvent) return `INSERT INTO ${t} (${names.join(', ')}) SELECT ${names.join(', ')} FROM (${src}) AS s`;
       const on = names.map((n) => `m.${n} = s.${n}`).join(' AND ');
       return `INSERT INTO ${t} (${names.join(', ')}) SELECT ${names.map((n) => `s.${n}`).join(', ')} FROM (${src}) AS s LEFT JOIN ${t} AS m ON ${on} WHERE m.${names[0]} IS NULL`;
     }

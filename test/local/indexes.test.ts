@@ -16,8 +16,25 @@ describe('local warehouse indexes', () => {
   it('index every table by the columns its rows are matched on', () => {
     const statements = localIndexStatements();
     expect(statements.some((s) => s.includes(' ON events '))).toBe(false); // nothing looks raw events up by id any more
-    expect(statements).toContain('CREATE INDEX IF NOT EXISTS seen_events_match ON seen_events (event_id, day)');
-    expect(statements).toContain('CREATE INDEX IF NOT EXISTS sessions_match ON sessions (session_id)');
+    expect(statements).toContain('CREATE INDEX IF NOT EXISTS seen_events_key ON seen_events USING hash (event_id)');
+    expect(statements).toContain('CREATE INDEX IF NOT EXISTS sessions_key ON sessions USING hash (session_id)');
+    expect(statements).toContain(
+      'CREATE INDEX IF NOT EXISTS page_views_daily_match ON page_views_daily (day, host, path, site, is_bot)',
+    );
+  });
+
+  it('replace the B-trees of data folders made before with hash indexes', async () => {
+    const db = await freshWarehouse();
+    try {
+      await db.query('CREATE INDEX seen_events_match ON seen_events (event_id, day)');
+      await createLocalIndexes(db);
+      const methods = await db.query(
+        `SELECT c.relname, am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE c.relname LIKE 'seen_events%' AND c.relkind = 'i'`,
+      );
+      expect(methods).toEqual([{ relname: 'seen_events_key', amname: 'hash' }]);
+    } finally {
+      await db.close();
+    }
   });
 
   it('give the same tables as a warehouse without them', async () => {
@@ -42,7 +59,7 @@ describe('local warehouse indexes', () => {
     const events = [...streamsetsEvents().slice(0, 500), ...hostileEvents()];
     const stored = async (copy: boolean) => {
       const db = await freshWarehouse();
-      // Without copyRows the same batch goes inlined as SQL text.
+      // Without copyingTransaction the same batch goes inlined as SQL text.
       const inlined: StatementExecutor = { query: (q) => db.query(q), transaction: (q) => db.transaction(q), close: () => db.close() };
       const log = toLog(events);
       expect(await applyBatch(copy ? db : inlined, 'clickstream', mskBatches(log, log.length)[0], { rawEvents: true })).toMatchObject({

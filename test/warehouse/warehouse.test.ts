@@ -5,7 +5,6 @@ import { COLUMNS, SCHEMA_VERSION, type ClickEvent } from '../../contract';
 import { applyBatch } from '../../lambda/aggregator/apply';
 import { splitStatements, toPostgres } from '../../warehouse/dialect';
 import { migrate } from '../../warehouse/migrations';
-import { stagingTablesDdl } from '../../lambda/aggregator/stage';
 import { listQueries, parseSince, renderQuery } from '../../warehouse/named-queries';
 import { PgliteExecutor } from '../../warehouse/pglite';
 import { freshWarehouse, mskBatches, toLog } from '../support/warehouse';
@@ -32,9 +31,18 @@ describe('migrations', () => {
     }
   });
 
-  it('V005 creates exactly the staging tables the aggregator writes to, one per table spec', () => {
-    const file = readFileSync(join(__dirname, '../../sql/migrations/V005__staging.sql'), 'utf8');
-    expect(splitStatements(file)).toEqual(stagingTablesDdl());
+  it('V006 drops every staging table V005 made, now that local mode stages in temporary tables', async () => {
+    const names = (file: string, verb: RegExp) =>
+      splitStatements(readFileSync(join(__dirname, '../../sql/migrations', file), 'utf8')).map((s) => verb.exec(s)?.[1]);
+    const made = names('V005__staging.sql', /^CREATE TABLE IF NOT EXISTS (\w+)/);
+    expect(made).toHaveLength(19);
+    expect(names('V006__drop_staging.sql', /^DROP TABLE IF EXISTS (\w+)$/)).toEqual(made);
+    const db = await freshWarehouse();
+    try {
+      expect(await db.query(`SELECT relname FROM pg_class WHERE left(relname, 6) = 'stage_'`)).toEqual([]);
+    } finally {
+      await db.close();
+    }
   });
 
   it('the dialect step removes only Redshift table attributes', () => {
@@ -53,6 +61,7 @@ describe('migrations', () => {
         'V003__sites_bots_users.sql',
         'V004__aggregate_writer_lock.sql',
         'V005__staging.sql',
+        'V006__drop_staging.sql',
       ]);
       expect(await migrate(db, 'postgres')).toEqual([]);
     } finally {
