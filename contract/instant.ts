@@ -32,6 +32,15 @@ export function isInstant(value: string): boolean {
   return ms >= EARLIEST_INSTANT && ms < LATEST_INSTANT;
 }
 
+/**
+ * A contract time as the warehouses read a TIMESTAMP: `YYYY-MM-DD HH:MM:SS.sss` in UTC. The
+ * canonical UTC text the collector and the importers write is only cut, not parsed again.
+ */
+export function warehouseTime(value: string): string {
+  const iso = value.length === 24 && value[10] === 'T' && value[23] === 'Z' ? value : new Date(value).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
 /** Milliseconds since the epoch as a canonical UTC timestamp, or undefined outside the accepted window. */
 export function instantFromMs(ms: number): string | undefined {
   return Number.isFinite(ms) && ms >= EARLIEST_INSTANT && ms < LATEST_INSTANT ? new Date(ms).toISOString() : undefined;

@@ -6,17 +6,27 @@ import { emptyClusterTemplate } from './pglite-template';
 import type { Row, RowsCopy, Statement, StatementExecutor } from './executor';
 import { storable, type SqlValue } from './literal';
 
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be found
+const NEEDS_CARE = /["\u0000\uD800-\uDFFF]/;
+
 /** One value as a CSV field for COPY: NULL is an empty unquoted field, every text is quoted (so '' stays ''). */
 function csvField(v: SqlValue): string {
   if (v === null) return '';
   if (typeof v === 'boolean') return v ? 't' : 'f';
   if (typeof v === 'number') return String(v);
-  return `"${storable(v).replace(/"/g, '""')}"`;
+  // Most text has no quote, NUL or surrogate: it is only wrapped.
+  return NEEDS_CARE.test(v) ? `"${storable(v).replace(/"/g, '""')}"` : `"${v}"`;
 }
 
 /** Rows as CSV for COPY. */
 function csvRows(rows: RowsCopy['rows']): string {
-  return rows.map((r) => r.map(csvField).join(',')).join('\n');
+  let csv = '';
+  for (const row of rows) {
+    let line = csvField(row[0]);
+    for (let i = 1; i < row.length; i++) line += `,${csvField(row[i])}`;
+    csv += `${line}\n`;
+  }
+  return csv;
 }
 
 const copySql = (c: RowsCopy) => `COPY ${c.copy} (${c.columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`;

@@ -5,7 +5,7 @@
  * (lambda/aggregator/apply.ts): COPYed from S3 on AWS, staged with COPY locally, or inlined as
  * the rows below where the executor cannot bulk-load.
  */
-import { COLUMNS, eventToRow, type ClickEvent } from '../contract';
+import { COLUMNS, eventToRow, warehouseTime, type ClickEvent } from '../contract';
 import { MAX_STATEMENT_BYTES, type SqlValue } from './literal';
 import { unionSources, type ColumnDef } from './union';
 
@@ -14,15 +14,18 @@ export const EVENT_COLUMNS: ColumnDef[] = COLUMNS.map((c) => [c.name, c.sqlType]
 /** The column names of `events`, in order. */
 export const EVENT_COLUMN_NAMES: readonly string[] = COLUMNS.map((c) => c.name);
 const NAMES = EVENT_COLUMN_NAMES.join(', ');
-const TIMESTAMPS = new Set(COLUMNS.flatMap((c, i) => (c.sqlType === 'TIMESTAMP' ? [i] : [])));
+const TIMESTAMPS = COLUMNS.flatMap((c, i) => (c.sqlType === 'TIMESTAMP' ? [i] : []));
 
 /** Events as rows of `events`, timestamps as the warehouse reads them (`YYYY-MM-DD HH:MM:SS.sss`). */
 export function eventRows(events: readonly ClickEvent[]): SqlValue[][] {
-  return events.map((e) =>
-    eventToRow(e).map((v, i): SqlValue =>
-      TIMESTAMPS.has(i) && typeof v === 'string' ? new Date(v).toISOString().replace('T', ' ').replace('Z', '') : v,
-    ),
-  );
+  return events.map((e) => {
+    const row = eventToRow(e);
+    for (const i of TIMESTAMPS) {
+      const v = row[i];
+      if (typeof v === 'string') row[i] = warehouseTime(v);
+    }
+    return row;
+  });
 }
 
 /** Statements that insert events as inlined rows, each under the Data API's size limit (where no COPY stage exists). */

@@ -100,7 +100,9 @@ export function planStatements(topic: string, batches: PartitionBatch[], now: Da
   }[rows];
   // Staged raw events are COPYed into `events` with the staged rows (stage.ts).
   const raw =
-    !rawEvents || events.length === 0 ? [] : { loaded: [INSERT_LOADED_EVENTS], staged: [], inline: insertEventsStatements(events) }[rows];
+    !rawEvents || events.length === 0
+      ? []
+      : { loaded: () => [INSERT_LOADED_EVENTS], staged: () => [], inline: () => insertEventsStatements(events) }[rows]();
   const statements = [
     // Writers take turns (sql/migrations/V004): shared rows would otherwise make them abort each other.
     'LOCK aggregate_writers',

@@ -2,7 +2,7 @@
  * The kinds of aggregate table (counters, memberships, first/last state) and the per-event
  * values every table reads; tables.ts declares the tables themselves.
  */
-import type { ClickEvent } from '../../contract';
+import { warehouseTime, type ClickEvent } from '../../contract';
 import type { ColumnDef } from '../../warehouse/union';
 
 /** A SQL value: strings are escaped by the renderer, null is SQL NULL. */
@@ -74,10 +74,7 @@ export interface Derived {
 
 /** Derives the shared values of one event. */
 export function derive(e: ClickEvent, applied: string): Derived {
-  const r = e.receivedTimestamp;
-  // Collector and importers write canonical UTC ISO strings; only other shapes need parsing.
-  const iso = r.length === 24 && r[10] === 'T' && r[23] === 'Z' ? r : new Date(r).toISOString();
-  const at = `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+  const at = warehouseTime(e.receivedTimestamp);
   return {
     e,
     at,
