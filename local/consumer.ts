@@ -15,6 +15,11 @@ export interface Processor {
   name: string;
   topics: string[];
   handle(event: MSKEvent): Promise<void>;
+  /**
+   * True when `handle` may be called with the next batch before the last call settled: the calls
+   * run in order, and a call whose predecessor failed fails without running (the warehouse worker).
+   */
+  queues?: boolean;
 }
 
 type Offsets = Record<string, Record<string, number>>;
@@ -81,33 +86,62 @@ export class LogConsumer {
 
   /** Processes one batch if there is one; returns whether there was. */
   async poll(): Promise<boolean> {
-    const records: LogRecord[] = [];
-    for (const topic of this.processor.topics) {
-      for (let p = 0; p < this.log.partitionCount(topic) && records.length < this.maxRecords; p++) {
-        records.push(...(await this.log.read(topic, p, this.committed(topic, p), this.maxRecords - records.length)));
-      }
-    }
+    const records = await this.read(this.offsets);
     if (records.length === 0) return false;
     await this.processor.handle(toMskEvent(records));
-    for (const r of records) (this.offsets[r.topic] ??= {})[r.partition] = r.offset + 1;
-    await this.commit();
+    await this.commit(records);
     return true;
   }
 
+  /** The records after the offsets `from`, at most `maxRecords`. */
+  private async read(from: Offsets): Promise<LogRecord[]> {
+    const records: LogRecord[] = [];
+    for (const topic of this.processor.topics) {
+      for (let p = 0; p < this.log.partitionCount(topic) && records.length < this.maxRecords; p++) {
+        records.push(...(await this.log.read(topic, p, from[topic]?.[p] ?? 0, this.maxRecords - records.length)));
+      }
+    }
+    return records;
+  }
+
   private async run(): Promise<void> {
+    const batches = new InFlight(this.processor.queues ? 2 : 1);
     let backoff = 0;
     while (this.running) {
       try {
-        const worked = await this.poll();
+        await this.fill(batches);
+        const records = await batches.next();
+        if (records) await this.commit(records);
+        else await this.idle(500);
         this.lastError = undefined;
         backoff = 0;
-        if (!worked) await this.idle(500);
       } catch (err) {
+        await batches.drop();
         this.lastError = err as Error;
         this.onError(err as Error);
         backoff = Math.min(5000, backoff ? backoff * 2 : 100);
         await this.idle(backoff);
       }
+    }
+    // Batches handed over before the stop still count: their offsets are committed if they succeed.
+    for (let records = await batches.next().catch(() => undefined); records; records = await batches.next().catch(() => undefined))
+      await this.commit(records);
+  }
+
+  /**
+   * Hands the processor batches until it holds as many as it takes: with a processor that queues
+   * them, the next batch is read and handed over while the last is processed, so the warehouse
+   * worker never waits for this thread between batches. Offsets are committed in order, each
+   * after its batch succeeded; after a failure reading starts again from the committed offsets.
+   */
+  private async fill(batches: InFlight): Promise<void> {
+    while (batches.room() && this.running) {
+      const from = batches.readFrom() ?? this.offsets;
+      const records = await this.read(from);
+      if (records.length === 0) return;
+      const after = structuredClone(from);
+      for (const r of records) (after[r.topic] ??= {})[r.partition] = r.offset + 1;
+      batches.add(records, after, this.processor.handle(toMskEvent(records)));
     }
   }
 
@@ -122,8 +156,9 @@ export class LogConsumer {
     });
   }
 
-  /** Writes the offsets to a temporary file, syncs it and renames it over the old one. */
-  private async commit(): Promise<void> {
+  /** Moves the offsets past `records` and writes them to a temporary file, syncs it and renames it over the old one. */
+  private async commit(records: readonly LogRecord[]): Promise<void> {
+    for (const r of records) (this.offsets[r.topic] ??= {})[r.partition] = r.offset + 1;
     await mkdir(dirname(this.offsetsFile), { recursive: true });
     const tmp = `${this.offsetsFile}.tmp`;
     const file = await open(tmp, 'w');
@@ -134,5 +169,42 @@ export class LogConsumer {
       await file.close();
     }
     await rename(tmp, this.offsetsFile);
+  }
+}
+
+/** The batches a processor holds, oldest first, each with the offsets after it. */
+class InFlight {
+  private readonly batches: { records: LogRecord[]; after: Offsets; done: Promise<void> }[] = [];
+
+  constructor(private readonly size: number) {}
+
+  room(): boolean {
+    return this.batches.length < this.size;
+  }
+
+  /** Where the next batch starts: after the newest one held, or undefined when none is. */
+  readFrom(): Offsets | undefined {
+    return this.batches.at(-1)?.after;
+  }
+
+  add(records: LogRecord[], after: Offsets, done: Promise<void>): void {
+    // Awaited in order by next(); until then a failure must not count as unhandled.
+    done.catch(() => undefined);
+    this.batches.push({ records, after, done });
+  }
+
+  /** Waits for the oldest batch; resolves with its records once it succeeded, or undefined when none is held. */
+  async next(): Promise<LogRecord[] | undefined> {
+    const oldest = this.batches[0];
+    if (!oldest) return undefined;
+    await oldest.done;
+    this.batches.shift();
+    return oldest.records;
+  }
+
+  /** Forgets every batch, once each has settled: the next read starts from the committed offsets. */
+  async drop(): Promise<void> {
+    await Promise.allSettled(this.batches.map((b) => b.done));
+    this.batches.length = 0;
   }
 }

@@ -61,7 +61,7 @@ export function localProcessors(db: StatementExecutor, topics: Topics, archive: 
  */
 export function threadedProcessors(worker: WarehouseWorker, topics: Topics, archive: ObjectStore): Processor[] {
   return [
-    { name: 'aggregator', topics: aggregatorTopics(topics), handle: (event) => worker.handle('aggregator', event) },
+    { name: 'aggregator', topics: aggregatorTopics(topics), handle: (event) => worker.handle('aggregator', event), queues: true },
     archiver(archive, topics),
   ];
 }

@@ -23,11 +23,18 @@ async function main(): Promise<void> {
     aggregator: aggregator(db, TOPICS, archive),
   };
   const port = parentPort!;
+  // The last batch handed over: a batch that follows it waits for it, and runs only if it succeeded.
+  let last: { id: number; done: Promise<void> } | undefined;
   port.on('message', (request: ThreadRequest) => {
     const run = async (): Promise<unknown> => {
       switch (request.kind) {
-        case 'handle':
-          return processors[request.processor].handle(request.event);
+        case 'handle': {
+          const { follows, processor, event } = request;
+          if (follows !== undefined && last?.id !== follows) throw new Error(`the batch before (${follows}) is unknown here`);
+          const done = follows === undefined ? processors[processor].handle(event) : last!.done.then(() => processors[processor].handle(event));
+          last = { id: request.id, done };
+          return done;
+        }
         case 'query':
           return db.query(request.sql);
         case 'transaction':

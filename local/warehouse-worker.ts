@@ -17,7 +17,7 @@ export type ThreadRequest = { id: number } & Ask;
 
 /** A request without its id. */
 type Ask =
-  | { kind: 'handle'; processor: WarehouseProcessor; event: MSKEvent }
+  | { kind: 'handle'; processor: WarehouseProcessor; event: MSKEvent; follows?: number }
   | { kind: 'query'; sql: string }
   | { kind: 'transaction'; sqls: readonly string[] }
   | { kind: 'close' };
@@ -38,6 +38,8 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 export class WarehouseWorker implements StatementExecutor {
   private readonly pending = new Map<number, Pending>();
   private next = 1;
+  /** The handle request in flight, if any: the next one runs after it, and only if it succeeds. */
+  private handling: number | undefined;
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (reply: ThreadReply) => {
@@ -62,9 +64,18 @@ export class WarehouseWorker implements StatementExecutor {
     return w;
   }
 
-  /** Runs a processor's core on one batch in the worker. */
+  /**
+   * Runs a processor's core on one batch in the worker. A batch handed over while the one before
+   * it is in flight is queued behind it there, and fails without running if that one fails: a
+   * later batch must never move a watermark past records that were not applied.
+   */
   handle(processor: WarehouseProcessor, event: MSKEvent): Promise<void> {
-    return this.ask({ kind: 'handle', processor, event }) as Promise<void>;
+    const id = this.next;
+    const reply = this.ask({ kind: 'handle', processor, event, follows: this.handling });
+    this.handling = id;
+    return (reply as Promise<void>).finally(() => {
+      if (this.handling === id) this.handling = undefined;
+    });
   }
 
   query(sql: string): Promise<Row[]> {

@@ -64,4 +64,51 @@ describe('log consumer', () => {
     expect(await polled.poll()).toBe(false);
     await log.close();
   });
+
+  it('hands a queueing processor the next batch while the last is processed, commits in order, and reads again from the commit after a failure', async () => {
+    const log = await DurableLog.open(join(dir, 'log'), { t: 1 });
+    await log.append(
+      't',
+      ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((v) => ({ key: Buffer.from(v), value: Buffer.from(v) })),
+    );
+    const applied: string[] = [];
+    const errors: string[] = [];
+    let held = 0;
+    let mostHeld = 0;
+    let failed = false;
+    // As the warehouse worker queues batches: in order, and a batch behind a failed one fails without running.
+    let last: Promise<void> | undefined;
+    const processor: Processor = {
+      name: 'p',
+      topics: ['t'],
+      queues: true,
+      handle: (event) => {
+        const batch = values(event);
+        mostHeld = Math.max(mostHeld, ++held);
+        const work = async () => {
+          await new Promise((r) => setTimeout(r, 20));
+          if (batch[0] === 'c' && !failed) {
+            failed = true;
+            throw new Error('warehouse down');
+          }
+          applied.push(...batch);
+        };
+        const done = last ? last.then(work) : work();
+        last = done;
+        return done.finally(() => {
+          held--;
+          if (last === done) last = undefined;
+        });
+      },
+    };
+    const consumer = new LogConsumer(log, processor, join(dir, 'offsets', 'p.json'), 2, (err) => errors.push(err.message));
+    await consumer.start();
+    for (let i = 0; i < 300 && consumer.lag() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await consumer.stop();
+    expect(errors).toEqual(['warehouse down']);
+    expect(applied).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']);
+    expect(mostHeld).toBe(2);
+    expect(consumer.lag()).toBe(0);
+    await log.close();
+  });
 });
