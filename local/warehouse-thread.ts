@@ -31,7 +31,8 @@ async function main(): Promise<void> {
         case 'handle': {
           const { follows, processor, event } = request;
           if (follows !== undefined && last?.id !== follows) throw new Error(`the batch before (${follows}) is unknown here`);
-          const done = follows === undefined ? processors[processor].handle(event) : last!.done.then(() => processors[processor].handle(event));
+          const done =
+            follows === undefined ? processors[processor].handle(event) : last!.done.then(() => processors[processor].handle(event));
           last = { id: request.id, done };
           return done;
         }

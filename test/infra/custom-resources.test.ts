@@ -52,7 +52,8 @@ describe('migration custom resource', () => {
     expect(result).toEqual({
       PhysicalResourceId: 'clickstream-migrations-clickstream',
       Data: {
-        Applied: 'V001__raw_events.sql,V002__aggregates.sql,V003__sites_bots_users.sql,V004__aggregate_writer_lock.sql,V005__staging.sql,V006__drop_staging.sql',
+        Applied:
+          'V001__raw_events.sql,V002__aggregates.sql,V003__sites_bots_users.sql,V004__aggregate_writer_lock.sql,V005__staging.sql,V006__drop_staging.sql',
       },
     });
     const batches = redshift.commandCalls(BatchExecuteStatementCommand).map((c) => c.args[0].input);

@@ -18,9 +18,7 @@ describe('local warehouse indexes', () => {
     expect(statements.some((s) => s.includes(' ON events '))).toBe(false); // nothing looks raw events up by id any more
     expect(statements).toContain('CREATE INDEX IF NOT EXISTS seen_events_key ON seen_events USING hash (event_id)');
     expect(statements).toContain('CREATE INDEX IF NOT EXISTS sessions_key ON sessions USING hash (session_id)');
-    expect(statements).toContain(
-      'CREATE INDEX IF NOT EXISTS page_views_daily_match ON page_views_daily (day, host, path, site, is_bot)',
-    );
+    expect(statements).toContain('CREATE INDEX IF NOT EXISTS page_views_daily_match ON page_views_daily (day, host, path, site, is_bot)');
   });
 
   it('replace the B-trees of data folders made before with hash indexes', async () => {

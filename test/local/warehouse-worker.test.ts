@@ -41,4 +41,15 @@ describe('warehouse worker', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('fails requests once the worker is gone, instead of leaving them waiting', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cs-worker-'));
+    try {
+      const worker = await WarehouseWorker.open(dir);
+      await worker.close();
+      await expect(worker.query('SELECT 1')).rejects.toThrow('the warehouse worker exited');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
