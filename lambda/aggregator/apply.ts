@@ -182,7 +182,7 @@ async function applyFresh(run: Run, batches: PartitionBatch[], seen: ReadonlySet
   // The lock stays first: a transaction's snapshot is taken by its first query, so a writer that
   // loaded before waiting for the lock would merge into a stale snapshot and be aborted.
   const [lock, ...rest] = plan.statements;
-  let statements: Statement[] = plan.statements;
+  let statements: Statement[];
   try {
     if (copying) {
       await executor.query(CREATE_STAGES);
