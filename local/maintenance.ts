@@ -23,7 +23,7 @@ const MIN_PAGES = 16;
  * The tables due for ANALYZE (`relpages` is the size it last saw). The staging tables are
  * temporary, outside `public` (lambda/aggregator/stage.ts): the planner estimates them from their current size.
  */
-export const DUE_TABLES_SQL = `SELECT relname FROM pg_class
+const DUE_TABLES_SQL = `SELECT relname FROM pg_class
  WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace
    AND pg_relation_size(oid) > 8192 * GREATEST(${MIN_PAGES}, ${GROWTH} * relpages)
  ORDER BY relname`;

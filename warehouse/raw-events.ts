@@ -2,8 +2,9 @@
  * Raw events in the warehouse's `events` table (columns generated from the contract), one row
  * per event id: what funnels, paths and retention read, and local mode's search store. The
  * aggregator stores them in its transactions, exactly once as it counts them
- * (lambda/aggregator/apply.ts): COPYed from S3 on AWS, staged with COPY locally, or inlined as
- * the rows below where the executor cannot bulk-load.
+ * (lambda/aggregator/apply.ts): COPYed from S3 on AWS, COPYed from memory inside the
+ * transaction locally (lambda/aggregator/stage.ts), or inlined as the rows below where the
+ * executor cannot bulk-load.
  */
 import { COLUMNS, eventToRow, warehouseTime, type ClickEvent } from '../contract';
 import { MAX_STATEMENT_BYTES, type SqlValue } from './literal';

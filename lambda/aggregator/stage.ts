@@ -19,7 +19,7 @@ import { columnsOf, type TableRows } from './aggregate';
 import { TABLES } from './tables';
 
 /** The staging table of an aggregate table. */
-export const stageOf = (table: string) => `batch_${table}`;
+const stageOf = (table: string) => `batch_${table}`;
 
 /**
  * Makes the session's staging tables, unless it has them: one statement, whose tables all exist
