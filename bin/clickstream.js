@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-// The `clickstream` command: runs the TypeScript CLI through tsx, so no build step is needed.
-require('tsx/cjs');
+// The `clickstream` command: the TypeScript CLI, run as it is (typescript-sources.js).
+require('./typescript-sources');
 require('../cli/main.ts');

@@ -1,3 +1,3 @@
-// Entry of local mode's warehouse worker thread: TypeScript through tsx, as the CLI runs.
-require('tsx/cjs');
+// Entry of local mode's warehouse worker thread: TypeScript run as the CLI runs it.
+require('../bin/typescript-sources');
 require('./warehouse-thread.ts');
