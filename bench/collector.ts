@@ -89,21 +89,29 @@ function rssPeakMb(pid: number): number {
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-/** CPU seconds (user + system) a process's main thread has used; Linux counts in 1/100 s. */
-function mainThreadCpu(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+/** CPU seconds (user + system) from a /proc stat file; Linux counts in 1/100 s. */
+function statCpu(file: string): number {
+  const stat = readFileSync(file, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** A load run, with the server's main-thread CPU time per answered request. */
+/** CPU seconds a process's main thread has used. */
+const mainThreadCpu = (pid: number) => statCpu(`/proc/${pid}/task/${pid}/stat`);
+
+/** CPU seconds a process has used, all its threads together. */
+const processCpu = (pid: number) => statCpu(`/proc/${pid}/stat`);
+
+/** A load run, with CPU time per answered request: the server's main thread, its other threads, and the load generator (this process). */
 export interface Run {
   result: autocannon.Result;
   cpuUs: number;
+  otherThreadsCpuUs: number;
+  generatorCpuUs: number;
 }
 
 export async function load(port: number, pid: number, options: Partial<autocannon.Options>): Promise<Run> {
-  const before = mainThreadCpu(pid);
+  const before = { main: mainThreadCpu(pid), all: processCpu(pid), generator: process.cpuUsage() };
   const result = await autocannon({
     url: `http://127.0.0.1:${port}${PIXEL}`,
     headers: HEADERS,
@@ -112,7 +120,15 @@ export async function load(port: number, pid: number, options: Partial<autocanno
     pipelining: 1,
     ...options,
   });
-  return { result, cpuUs: ((mainThreadCpu(pid) - before) * 1e6) / Math.max(1, result.requests.total) };
+  const perRequest = (seconds: number) => (seconds * 1e6) / Math.max(1, result.requests.total);
+  const main = mainThreadCpu(pid) - before.main;
+  const generator = process.cpuUsage(before.generator);
+  return {
+    result,
+    cpuUs: perRequest(main),
+    otherThreadsCpuUs: perRequest(processCpu(pid) - before.all - main),
+    generatorCpuUs: perRequest((generator.user + generator.system) / 1e6),
+  };
 }
 
 const ROUNDS = 3;

@@ -2,18 +2,27 @@
  * Local mode under sustained load: autocannon against `clickstream start` (collector, durable
  * log and the processors on one machine) and against a bare Node http server in the same
  * run. The processors keep working while the load runs; how far behind they are when it stops,
- * and how long they take to catch up, say whether they keep up.
+ * and how long they take to catch up, say whether they keep up. The CPU each request cost, by
+ * thread and in the load generator, shows where the machine's cores went: a rate is bounded by
+ * the cores divided by the CPU time one request costs them all.
  */
+import { availableParallelism } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundle, load, spawn } from './collector';
+import { bundle, load, spawn, type Run } from './collector';
 
 const ROOT = join(__dirname, '..');
 
 async function lag(url: string): Promise<number> {
   const status = (await (await fetch(`${url}/api/status`)).json()) as { consumers: { lag: number }[] };
   return Math.max(...status.consumers.map((c) => c.lag));
+}
+
+/** Where one request's CPU time went, and the rate this machine's cores allow at that cost. */
+function budget(run: Run): string {
+  const total = run.cpuUs + run.otherThreadsCpuUs + run.generatorCpuUs;
+  return `${run.cpuUs.toFixed(1)} µs main thread + ${run.otherThreadsCpuUs.toFixed(1)} µs other threads + ${run.generatorCpuUs.toFixed(1)} µs load generator = ${total.toFixed(1)} µs: at most ${Math.round((availableParallelism() * 1e6) / total)} req/s on ${availableParallelism()} cores`;
 }
 
 export async function benchLocalIngest(seconds = 8): Promise<void> {
@@ -44,6 +53,8 @@ export async function benchLocalIngest(seconds = 8): Promise<void> {
       console.log(
         `consumers                : ${behind} events behind when the load stopped, caught up ${drain.toFixed(1)} s later (${Math.round(run.result.requests.total / (seconds + drain))} events/s processed)`,
       );
+      console.log(`CPU per request          : local mode ${budget(run)}`);
+      console.log(`                           bare server ${budget(baseline)}`);
     } finally {
       local.kill('SIGTERM');
     }

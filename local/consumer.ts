@@ -77,11 +77,16 @@ export class LogConsumer {
 
   /** Records not yet processed, over all partitions. */
   lag(): number {
-    let lag = 0;
+    return this.behind(this.offsets);
+  }
+
+  /** Records in the log after the offsets `from`, over all partitions. */
+  private behind(from: Offsets): number {
+    let n = 0;
     for (const topic of this.processor.topics) {
-      for (let p = 0; p < this.log.partitionCount(topic); p++) lag += this.log.highWatermark(topic, p) - this.committed(topic, p);
+      for (let p = 0; p < this.log.partitionCount(topic); p++) n += this.log.highWatermark(topic, p) - (from[topic]?.[p] ?? 0);
     }
-    return lag;
+    return n;
   }
 
   /** Processes one batch if there is one; returns whether there was. */
@@ -133,10 +138,14 @@ export class LogConsumer {
    * them, the next batch is read and handed over while the last is processed, so the warehouse
    * worker never waits for this thread between batches. Offsets are committed in order, each
    * after its batch succeeded; after a failure reading starts again from the committed offsets.
+   * A batch handed over ahead of its turn must be full: a partial one would only wait in the queue
+   * while records arrive that it could have carried, and every batch has a fixed cost (under
+   * sustained load, batches alternated between full and a few records).
    */
   private async fill(batches: InFlight): Promise<void> {
     while (batches.room() && this.running) {
       const from = batches.readFrom() ?? this.offsets;
+      if (batches.held() > 0 && this.behind(from) < this.maxRecords) return;
       const records = await this.read(from);
       if (records.length === 0) return;
       const after = structuredClone(from);
@@ -180,6 +189,11 @@ class InFlight {
 
   room(): boolean {
     return this.batches.length < this.size;
+  }
+
+  /** How many batches are held. */
+  held(): number {
+    return this.batches.length;
   }
 
   /** Where the next batch starts: after the newest one held, or undefined when none is. */

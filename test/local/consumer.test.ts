@@ -111,4 +111,49 @@ describe('log consumer', () => {
     expect(consumer.lag()).toBe(0);
     await log.close();
   });
+
+  it('hands a queueing processor a batch ahead of its turn only when the batch is full', async () => {
+    const log = await DurableLog.open(join(dir, 'log'), { t: 1 });
+    await log.append(
+      't',
+      ['a', 'b', 'c', 'd', 'e'].map((v) => ({ key: Buffer.from(v), value: Buffer.from(v) })),
+    );
+    const handed: string[][] = [];
+    const finish: (() => void)[] = [];
+    const processor: Processor = {
+      name: 'p',
+      topics: ['t'],
+      queues: true,
+      handle: (event) => {
+        handed.push(values(event));
+        return new Promise<void>((resolve) => finish.push(resolve));
+      },
+    };
+    const until = async (done: () => boolean) => {
+      for (let i = 0; i < 300 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(done()).toBe(true);
+    };
+    const settle = () => new Promise((r) => setTimeout(r, 50));
+    const consumer = new LogConsumer(log, processor, join(dir, 'offsets', 'p.json'), 2);
+    await consumer.start();
+    // A full batch is handed over while the first is processed.
+    await until(() => handed.length === 2);
+    await settle();
+    expect(handed).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    // The partial one waits while a batch is in flight: records that arrive meanwhile would join it.
+    finish[0]();
+    await until(() => consumer.lag() === 3);
+    await settle();
+    expect(handed).toHaveLength(2);
+    finish[1]();
+    await until(() => handed.length === 3);
+    expect(handed[2]).toEqual(['e']);
+    finish[2]();
+    await until(() => consumer.lag() === 0);
+    await consumer.stop();
+    await log.close();
+  });
 });
