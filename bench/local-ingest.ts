@@ -14,9 +14,10 @@ import { bundle, load, spawn, type Run } from './collector';
 
 const ROOT = join(__dirname, '..');
 
-async function lag(url: string): Promise<number> {
-  const status = (await (await fetch(`${url}/api/status`)).json()) as { consumers: { lag: number }[] };
-  return Math.max(...status.consumers.map((c) => c.lag));
+/** The records a consumer has yet to process. */
+async function lag(url: string, consumer: string): Promise<number> {
+  const status = (await (await fetch(`${url}/api/status`)).json()) as { consumers: { name: string; lag: number }[] };
+  return status.consumers.find((c) => c.name === consumer)!.lag;
 }
 
 /** Where one request's CPU time went, and the rate this machine's cores allow at that cost. */
@@ -41,9 +42,10 @@ export async function benchLocalIngest(seconds = 8): Promise<void> {
     const url = 'http://127.0.0.1:8392';
     try {
       const run = await load(8392, local.pid!, { duration: seconds });
-      const behind = await lag(url);
+      // The aggregator is the one that must keep up; the archiver gathers records for up to a second by design.
+      const behind = await lag(url, 'aggregator');
       const t0 = Date.now();
-      while ((await lag(url)) > 0) await new Promise((r) => setTimeout(r, 200));
+      while ((await lag(url, 'aggregator')) > 0) await new Promise((r) => setTimeout(r, 100));
       const drain = (Date.now() - t0) / 1000;
       const rate = run.result.requests.average;
       console.log('\n## Local mode: sustained ingest');
@@ -51,7 +53,7 @@ export async function benchLocalIngest(seconds = 8): Promise<void> {
         `collector with consumers: ${Math.round(rate)} req/s against ${Math.round(baseline.result.requests.average)} for a bare http server (${(rate / baseline.result.requests.average).toFixed(2)}×; target ≥ 0.25×)`,
       );
       console.log(
-        `consumers                : ${behind} events behind when the load stopped, caught up ${drain.toFixed(1)} s later (${Math.round(run.result.requests.total / (seconds + drain))} events/s processed)`,
+        `aggregator               : ${behind} events behind when the load stopped, caught up ${drain.toFixed(1)} s later (${Math.round(run.result.requests.total / (seconds + drain))} events/s processed)`,
       );
       console.log(`CPU per request          : local mode ${budget(run)}`);
       console.log(`                           bare server ${budget(baseline)}`);

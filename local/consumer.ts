@@ -20,6 +20,11 @@ export interface Processor {
    * run in order, and a call whose predecessor failed fails without running (the warehouse worker).
    */
   queues?: boolean;
+  /**
+   * Milliseconds to gather records before handing over a batch that is not full, as a Lambda
+   * event source mapping's batching window does; by default a batch is handed over at once.
+   */
+  window?: number;
 }
 
 type Offsets = Record<string, Record<string, number>>;
@@ -30,6 +35,8 @@ export class LogConsumer {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** When the records now waiting began to be gathered, while the processor's window is open. */
+  private gatheringSince: number | undefined;
   /** The last error, if the processor is failing (it is retried with backoff). */
   lastError: Error | undefined;
 
@@ -117,7 +124,8 @@ export class LogConsumer {
         await this.fill(batches);
         const records = await batches.next();
         if (records) await this.commit(records);
-        else await this.idle(500);
+        else
+          await this.idle(this.gatheringSince === undefined ? 500 : Math.max(1, this.gatheringSince + this.processor.window! - Date.now()));
         this.lastError = undefined;
         backoff = 0;
       } catch (err) {
@@ -146,12 +154,22 @@ export class LogConsumer {
     while (batches.room() && this.running) {
       const from = batches.readFrom() ?? this.offsets;
       if (batches.held() > 0 && this.behind(from) < this.maxRecords) return;
+      if (this.gathering(from)) return;
       const records = await this.read(from);
       if (records.length === 0) return;
       const after = structuredClone(from);
       for (const r of records) (after[r.topic] ??= {})[r.partition] = r.offset + 1;
       batches.add(records, after, this.processor.handle(toMskEvent(records)));
     }
+  }
+
+  /** Whether the records after `from` are still being gathered: fewer than a full batch, and the window not yet over. */
+  private gathering(from: Offsets): boolean {
+    const { window } = this.processor;
+    const waiting = window === undefined ? 0 : this.behind(from);
+    if (waiting > 0 && waiting < this.maxRecords && Date.now() - (this.gatheringSince ??= Date.now()) < window!) return true;
+    this.gatheringSince = undefined;
+    return false;
   }
 
   private idle(ms: number): Promise<void> {

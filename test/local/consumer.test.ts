@@ -156,4 +156,44 @@ describe('log consumer', () => {
     await consumer.stop();
     await log.close();
   });
+
+  it("gathers records for a processor's window, and hands a batch over as soon as it is full", async () => {
+    const log = await DurableLog.open(join(dir, 'log'), { t: 1 });
+    const append = (vs: string[]) =>
+      log.append(
+        't',
+        vs.map((v) => ({ key: Buffer.from(v), value: Buffer.from(v) })),
+      );
+    const handed: { values: string[]; at: number }[] = [];
+    const processor: Processor = {
+      name: 'p',
+      topics: ['t'],
+      window: 1000,
+      handle: async (event) => {
+        handed.push({ values: values(event), at: Date.now() });
+      },
+    };
+    const until = async (done: () => boolean) => {
+      for (let i = 0; i < 300 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(done()).toBe(true);
+    };
+    const consumer = new LogConsumer(log, processor, join(dir, 'offsets', 'p.json'), 3);
+    await consumer.start();
+    await append(['a']);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(handed).toEqual([]);
+    // Full: handed over without waiting for the window.
+    await append(['b', 'c']);
+    await until(() => handed.length === 1);
+    expect(handed[0].values).toEqual(['a', 'b', 'c']);
+    // Not full: handed over when the window is over.
+    const appended = Date.now();
+    await append(['d']);
+    await until(() => handed.length === 2);
+    expect(handed[1].values).toEqual(['d']);
+    expect(handed[1].at - appended).toBeGreaterThanOrEqual(950);
+    await until(() => consumer.lag() === 0);
+    await consumer.stop();
+    await log.close();
+  });
 });
