@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { createCollector, type Collector, type Log } from '../collector/app';
 import { loadConfig } from '../collector/config';
-import { encodeBadEvent, encodeEvent, TOPICS, type ClickEvent, type Topics } from '../contract';
+import { encodeBadEvent, TOPICS, type Topics } from '../contract';
 import { TrackerScript } from '../collector/tracker-script';
 import { folderStore } from '../lambda/shared/object-store';
 import { migrate } from '../warehouse/migrations';
@@ -16,7 +16,7 @@ import { buildTracker } from '../tracker/build';
 import type { LogConsumer } from './consumer';
 import type { DurableLog } from '../durable-log/log';
 import { createLocalIndexes } from './indexes';
-import { openLog, startPipeline } from './pipeline';
+import { appendEvents, openLog, startPipeline } from './pipeline';
 import type { WarehouseWorker } from './warehouse-worker';
 import { replayLocal } from './replay';
 import { forget } from '../privacy/forget';
@@ -53,11 +53,6 @@ export async function openData(dataDir: string): Promise<{ log: DurableLog; db: 
   await migrate(db, 'postgres');
   await createLocalIndexes(db);
   return { log, db, topics: TOPICS };
-}
-
-/** Appends contract events to the events topic, in chunks, each durable before the next. */
-export async function appendEvents(log: DurableLog, topics: Topics, events: readonly ClickEvent[], chunk = 5000): Promise<void> {
-  for (let i = 0; i < events.length; i += chunk) await log.append(topics.events, events.slice(i, i + chunk).map(encodeEvent));
 }
 
 /** Starts local mode; resolves once the collector listens. */

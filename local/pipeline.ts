@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { REPLAY_TOPIC, TOPICS, type Topics } from '../contract';
+import { encodeEvent, REPLAY_TOPIC, TOPICS, type ClickEvent, type Topics } from '../contract';
 import { DurableLog } from '../durable-log/log';
 import { folderStore } from '../lambda/shared/object-store';
 import { LogConsumer } from './consumer';
@@ -22,6 +22,11 @@ const LOCAL_BATCH_RECORDS = 5000;
 export async function openLog(dataDir: string): Promise<DurableLog> {
   await mkdir(dataDir, { recursive: true });
   return DurableLog.open(join(dataDir, 'log'), { [TOPICS.events]: LOCAL_PARTITIONS, [TOPICS.bad]: 1, [REPLAY_TOPIC]: 1 });
+}
+
+/** Appends contract events to the events topic, in chunks, each durable before the next. */
+export async function appendEvents(log: DurableLog, topics: Topics, events: readonly ClickEvent[], chunk = 5000): Promise<void> {
+  for (let i = 0; i < events.length; i += chunk) await log.append(topics.events, events.slice(i, i + chunk).map(encodeEvent));
 }
 
 /** A running log, warehouse and consumers. */
