@@ -51,7 +51,8 @@ function runInThread(file: string, options: ImportCommandOptions): Promise<Impor
       else if (m.kind === 'done') resolve(m.summary);
       else reject(new Error(m.message));
     });
-    worker.on('error', reject);
+    // A thread that dies (its heap cap reached, say) leaves what it appended and its checkpoint behind.
+    worker.on('error', (err) => reject(new Error(`the import stopped: ${err.message}; run it again to finish it`, { cause: err })));
     worker.on('exit', (code) => reject(new Error(`the import stopped unexpectedly (thread exit code ${code}); run it again to finish it`)));
   }).finally(() => {
     if (shown) bar.stop();
