@@ -1,11 +1,12 @@
 /**
  * The work of `clickstream import`, in its thread (import-thread.ts): converts a file to
  * contract events and sends them through the local pipeline, as it reads: to the running local
- * mode when there is one, else straight into the data folder's log, with the processors working on the other core (in the warehouse worker
- * thread, as local mode runs them) a bounded distance behind. Memory stays that of a chunk
- * whatever the file's size. Event ids are stable per file line, so importing again (after an
- * interruption) counts nothing twice; and the data folder remembers how far an import got
- * (import-checkpoint.ts), so importing again appends only what was not appended before.
+ * mode when there is one, else straight into the data folder's log, with the processors working
+ * on the other core (in the warehouse worker thread, as local mode runs them) a bounded distance
+ * behind. Memory stays that of a chunk whatever the file's size. Event ids are stable per file
+ * line, so importing again (after an interruption) counts nothing twice; and the data folder
+ * remembers how far an import got (import-checkpoint.ts), so importing again appends only what
+ * was not appended before.
  */
 import type { ClickEvent } from '../../contract';
 import { appendEvents, keptUp, startPipeline } from '../../local/pipeline';
