@@ -12,21 +12,26 @@ const NEEDS_CARE = /["\u0000\uD800-\uDFFF]/;
 /** One value as a CSV field for COPY: NULL is an empty unquoted field, every text is quoted (so '' stays ''). */
 function csvField(v: SqlValue): string {
   if (v === null) return '';
-  if (typeof v === 'boolean') return v ? 't' : 'f';
-  if (typeof v === 'number') return String(v);
   // Most text has no quote, NUL or surrogate: it is only wrapped.
-  return NEEDS_CARE.test(v) ? `"${storable(v).replace(/"/g, '""')}"` : `"${v}"`;
+  if (typeof v === 'string') return NEEDS_CARE.test(v) ? `"${storable(v).replace(/"/g, '""')}"` : '"' + v + '"';
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  return String(v);
 }
 
-/** Rows as CSV for COPY. */
+/**
+ * Rows as CSV for COPY. Fields and lines are joined, not appended to one string: appending built
+ * a rope that the Blob then flattened, and took three times as long (25 against 8 µs per raw event).
+ */
 function csvRows(rows: RowsCopy['rows']): string {
-  let csv = '';
-  for (const row of rows) {
-    let line = csvField(row[0]);
-    for (let i = 1; i < row.length; i++) line += `,${csvField(row[i])}`;
-    csv += `${line}\n`;
+  const lines = new Array<string>(rows.length + 1);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    const fields = new Array<string>(row.length);
+    for (let i = 0; i < row.length; i++) fields[i] = csvField(row[i]);
+    lines[r] = fields.join(',');
   }
-  return csv;
+  lines[rows.length] = '';
+  return lines.join('\n');
 }
 
 const copySql = (c: RowsCopy) => `COPY ${c.copy} (${c.columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`;
