@@ -24,7 +24,7 @@ import type { CopyStage } from '../../warehouse/copy';
 import { insertEventsStatements } from '../../warehouse/raw-events';
 import { INSERT_LOADED_EVENTS, LOAD_STATEMENTS, loadedSource, loadStatements } from './load';
 import { mergeStatement, pruneSeenEventsSql, readWatermarksSql, seenEventsSql, tableStatements, watermarkStatements } from './sql';
-import { CREATE_STAGES, stagedSource, stageStatements } from './stage';
+import { CREATE_STAGES, stagedMerges, stageStatements } from './stage';
 import { SEEN_EVENTS_DAYS } from './tables';
 
 /** The UTC day of a timestamp as the warehouse returns it (a Date, or `YYYY-MM-DD HH:MM:SS` text). */
@@ -95,7 +95,7 @@ export function planStatements(topic: string, batches: PartitionBatch[], now: Da
   const tables = aggregate(events, now.toISOString().slice(0, 10)).filter((t) => t.rows.length > 0);
   const merges = {
     inline: () => tables.flatMap(tableStatements),
-    staged: () => tables.map((t) => mergeStatement(t, stagedSource(t))),
+    staged: () => stagedMerges(tables),
     loaded: () => tables.map((t) => mergeStatement(t, loadedSource(t))),
   }[rows];
   // Staged raw events are COPYed into `events` with the staged rows (stage.ts).

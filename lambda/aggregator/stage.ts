@@ -1,8 +1,10 @@
 /**
  * Local mode's bulk path for the aggregates and raw events: inside the batch's transaction, its
- * pre-aggregated rows are COPYed into a staging table per aggregate table and its raw events
- * straight into `events`, then one set-based statement per table merges the staged rows, instead
- * of megabytes of inlined rows to parse. On AWS the rows go through S3 into temporary tables
+ * pre-aggregated rows are COPYed into a staging table per aggregate table, then one set-based
+ * statement per table merges the staged rows, instead of megabytes of inlined rows to parse.
+ * Rows that the merge would append as they are go straight into their table instead: the raw
+ * events into `events`, and the applied ids into `seen_events` (a membership whose every event is
+ * a new member, sql.ts), which saved a copy of each id through a staging table. On AWS the rows go through S3 into temporary tables
  * instead (load.ts). Every path gives the same tables (test/simulation/aggregator-aws-path.test.ts).
  *
  * The staging tables are temporary: private to the warehouse session, made once per session, and
@@ -16,16 +18,23 @@ import type { Statement } from '../../warehouse/executor';
 import { EVENT_COLUMN_NAMES, eventRows } from '../../warehouse/raw-events';
 import { columnType } from '../../warehouse/union';
 import { columnsOf, type TableRows } from './aggregate';
+import { mergeStatement } from './sql';
+import type { TableSpec } from './table-spec';
 import { TABLES } from './tables';
 
 /** The staging table of an aggregate table. */
 const stageOf = (table: string) => `batch_${table}`;
 
+/** Tables whose rows the merge appends as they are: COPYed into the table itself, without a stage. */
+const direct = (spec: TableSpec) => spec.kind === 'membership' && spec.distinctPerEvent === true;
+
+const STAGED = TABLES.filter((spec) => !direct(spec));
+
 /**
  * Makes the session's staging tables, unless it has them: one statement, whose tables all exist
  * or none do, run before each staged transaction (a check of one name when they exist).
  */
-export const CREATE_STAGES = `DO $$BEGIN IF to_regclass('pg_temp.${stageOf(TABLES[0].table)}') IS NULL THEN\n${TABLES.map(
+export const CREATE_STAGES = `DO $$BEGIN IF to_regclass('pg_temp.${stageOf(STAGED[0].table)}') IS NULL THEN\n${STAGED.map(
   (spec) =>
     `CREATE TEMP TABLE ${stageOf(spec.table)} (${columnsOf(spec)
       .map(([n, t]) => `${n} ${columnType(t)}`)
@@ -35,12 +44,18 @@ export const CREATE_STAGES = `DO $$BEGIN IF to_regclass('pg_temp.${stageOf(TABLE
 /** The COPYs that stage a batch's rows and store its raw events, to run right after the lock. */
 export function stageStatements(tables: readonly TableRows[], events: readonly ClickEvent[]): Statement[] {
   return [
-    ...tables.map((t) => ({ copy: stageOf(t.spec.table), columns: t.columns.map(([n]) => n), rows: t.rows })),
+    ...tables.map((t) => ({
+      copy: direct(t.spec) ? t.spec.table : stageOf(t.spec.table),
+      columns: t.columns.map(([n]) => n),
+      rows: t.rows,
+    })),
     ...(events.length > 0 ? [{ copy: 'events', columns: EVENT_COLUMN_NAMES, rows: eventRows(events) }] : []),
   ];
 }
 
-/** The query a merge reads one table's staged rows from. */
-export function stagedSource(t: TableRows): string {
-  return `SELECT ${t.columns.map(([n]) => n).join(', ')} FROM ${stageOf(t.spec.table)}`;
+/** The statements that merge a batch's staged rows into their tables (the tables COPYed into directly need none). */
+export function stagedMerges(tables: readonly TableRows[]): string[] {
+  return tables
+    .filter((t) => !direct(t.spec))
+    .map((t) => mergeStatement(t, `SELECT ${t.columns.map(([n]) => n).join(', ')} FROM ${stageOf(t.spec.table)}`));
 }

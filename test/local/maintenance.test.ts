@@ -55,7 +55,7 @@ describe('local table maintenance', () => {
     const db = await freshWarehouse();
     await createLocalIndexes(db);
     const staged = async () =>
-      Number((await db.query(`SELECT count(*) + pg_relation_size('batch_seen_events') AS n FROM batch_seen_events`))[0].n);
+      Number((await db.query(`SELECT count(*) + pg_relation_size('batch_sessions') AS n FROM batch_sessions`))[0].n);
     const batches = mskBatches(toLog(events.slice(0, 6000)), 500);
     expect(batches.length).toBeGreaterThan(10);
     for (const batch of batches) {
