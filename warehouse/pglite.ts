@@ -13,7 +13,7 @@ const NEEDS_CARE = /["\u0000\uD800-\uDFFF]/;
 function csvField(v: SqlValue): string {
   if (v === null) return '';
   // Most text has no quote, NUL or surrogate: it is only wrapped.
-  if (typeof v === 'string') return NEEDS_CARE.test(v) ? `"${storable(v).replace(/"/g, '""')}"` : '"' + v + '"';
+  if (typeof v === 'string') return NEEDS_CARE.test(v) ? `"${storable(v).replace(/"/g, '""')}"` : `"${v}"`;
   if (typeof v === 'boolean') return v ? 't' : 'f';
   return String(v);
 }

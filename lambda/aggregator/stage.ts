@@ -4,8 +4,9 @@
  * statement per table merges the staged rows, instead of megabytes of inlined rows to parse.
  * Rows that the merge would append as they are go straight into their table instead: the raw
  * events into `events`, and the applied ids into `seen_events` (a membership whose every event is
- * a new member, sql.ts), which saved a copy of each id through a staging table. On AWS the rows go through S3 into temporary tables
- * instead (load.ts). Every path gives the same tables (test/simulation/aggregator-aws-path.test.ts).
+ * a new member, sql.ts), which saves a copy of each id through a staging table. On AWS the rows
+ * go through S3 into temporary tables instead (load.ts). Every path gives the same tables
+ * (test/simulation/aggregator-aws-path.test.ts).
  *
  * The staging tables are temporary: private to the warehouse session, made once per session, and
  * emptied by Postgres at every commit (ON COMMIT DELETE ROWS), or by the rollback of an attempt
@@ -28,6 +29,7 @@ const stageOf = (table: string) => `batch_${table}`;
 /** Tables whose rows the merge appends as they are: COPYed into the table itself, without a stage. */
 const direct = (spec: TableSpec) => spec.kind === 'membership' && spec.distinctPerEvent === true;
 
+/** The tables whose rows pass through a staging table. */
 const STAGED = TABLES.filter((spec) => !direct(spec));
 
 /**
