@@ -23,14 +23,13 @@ function csvField(v: SqlValue): string {
  * a rope that the Blob then flattened, and took three times as long (25 against 8 µs per raw event).
  */
 function csvRows(rows: RowsCopy['rows']): string {
-  const lines = new Array<string>(rows.length + 1);
+  const lines = new Array<string>(rows.length);
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
     const fields = new Array<string>(row.length);
     for (let i = 0; i < row.length; i++) fields[i] = csvField(row[i]);
     lines[r] = fields.join(',');
   }
-  lines[rows.length] = '';
   return lines.join('\n');
 }
 
