@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { MAX_TRANSACTION_STATEMENTS } from '../warehouse/executor';
 import type { CopySource } from './copy-from-s3';
-import type { DataApiModel } from './model';
+import { seededRandom, type DataApiModel } from './model';
 import type { PostgresServer } from './postgres';
 import { columnMetadata, runStatement, toField, type Statement } from './statements';
 
@@ -86,6 +86,9 @@ export async function startDataApi(pg: PostgresServer, model: DataApiModel, copi
   let active = 0;
   let busySince = 0;
   let next = 0;
+  // Conflicts draw from a stream of their own, seeded from the model's: the jitter and throttling
+  // draws follow the timing of the calls, which must not decide which transactions are aborted.
+  const conflictDraw = seededRandom(Math.floor(model.random() * 2 ** 32));
 
   const submit = (sqls: string[], batch: boolean, input: Record<string, unknown>) => {
     if (!input.WorkgroupName === !input.ClusterIdentifier)
@@ -112,7 +115,7 @@ export async function startDataApi(pg: PostgresServer, model: DataApiModel, copi
     stats.statements += sqls.length;
     stats.batches += batch ? 1 : 0;
     stats.sqlBytes += sqls.reduce((n, q) => n + Buffer.byteLength(q), 0);
-    s.done = runStatement(pool, model, s, copies).finally(() => {
+    s.done = runStatement(pool, model, s, conflictDraw, copies).finally(() => {
       if (--active === 0) stats.busyMs += Date.now() - busySince;
       // Only DescribeStatement's QueryString still needs the text: keep its start, not megabytes of rows.
       s.sqls = s.sqls.map((q) => q.slice(0, 4096));

@@ -91,8 +91,17 @@ async function runText(client: PoolClient, model: DataApiModel, s: Statement, at
   await sleep(textTime(model, Buffer.byteLength(s.sqls[at]), copy?.loadedBytes) - ms);
 }
 
-/** Runs a statement's SQL in one transaction, following the model; records the outcome on the statement. */
-export async function runStatement(pool: Pool, model: DataApiModel, s: Statement, copies?: CopySource): Promise<void> {
+/**
+ * Runs a statement's SQL in one transaction, following the model; records the outcome on the
+ * statement. `conflictDraw` decides the injected conflicts of writing transactions.
+ */
+export async function runStatement(
+  pool: Pool,
+  model: DataApiModel,
+  s: Statement,
+  conflictDraw: () => number,
+  copies?: CopySource,
+): Promise<void> {
   const { queueMs, commitMs } = statementTimes(model);
   await sleep(queueMs);
   s.status = 'STARTED';
@@ -104,7 +113,7 @@ export async function runStatement(pool: Pool, model: DataApiModel, s: Statement
     await client.query('BEGIN');
     for (; at < s.sqls.length; at++) await runText(client, model, s, at, copies);
     await sleep(commitMs);
-    if (model.conflictRate > 0 && s.sqls.some((q) => !/^\s*SELECT\b/i.test(q)) && model.random() < model.conflictRate) {
+    if (model.conflictRate > 0 && s.sqls.some((q) => !/^\s*SELECT\b/i.test(q)) && conflictDraw() < model.conflictRate) {
       s.injected = true;
       throw Object.assign(new Error(serializationViolation('injected by the simulation')), { injected: true });
     }
